@@ -1,0 +1,208 @@
+"""Read a fixed-width file: stream it in batches, dispatch records by type, reconcile the trailer.
+
+Memory is bounded by the batch (a few MB), not the file: ``scan_records`` yields one DataFrame of data records at a
+time; ``read_records`` concatenates them for callers that need the whole file. Structural faults (wrong record
+length, truncated last record, unknown record type, header or trailer out of place, trailer count that does not
+match) make the input unusable and stop the read with one clear line. Field faults (bytes that are not CP932, a
+double-byte character cut by a field boundary…) reject the record and the read goes on, so that a vendor learns
+about every bad record at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+import polars as pl
+
+from juki import storage
+from juki.codec.decode import decode_fields
+from juki.errors import InputUnusable, Where
+from juki.layout import TERMINATORS, Field, Layout, RecordType
+from juki.rejects import RejectSink
+
+BATCH_BYTES = 8 << 20
+RECORD_NO = "record_no"
+
+
+@dataclass
+class ReadResult:
+    """What a whole read saw: header and trailer values, counts, and the rejects of the codec."""
+
+    header: dict = field(default_factory=dict)
+    trailer: dict = field(default_factory=dict)
+    terminator: str = "none"
+    data_records: int = 0
+    bytes_read: int = 0
+    rejects: RejectSink = field(default_factory=RejectSink)
+
+
+def scan_records(handle: BinaryIO, layout: Layout, name: str, columns: list[str] | None = None,
+                 result: ReadResult | None = None, batch_bytes: int = BATCH_BYTES,
+                 progress: Callable[[ReadResult], None] | None = None) -> Iterator[pl.DataFrame]:
+    """Yield the data records of an open file as DataFrames (first column ``record_no``, 1-based in the file)."""
+    result = result if result is not None else ReadResult()
+    fields = _select(layout.data, columns, name)
+    L = layout.record_length
+    first = read_exact(handle, L + 2)
+    if not first:
+        raise InputUnusable("the file is empty (no header record)", Where(file=name))
+    if not first.startswith(layout.header.code.encode("ascii")):
+        raise InputUnusable(f"the first record must be the header (record type {layout.header.code!r})",
+                            Where(file=name, record=1, offset=0))
+    if len(first) >= L:  # the header tells what file this is before anything else is trusted
+        result.header = _decode_single(np.frombuffer(first[:L], dtype=np.uint8), layout.header, name, 1)
+        _check_constants(result.header, layout, name)
+    term = detect_terminator(first, L)
+    result.terminator = term
+    stride = L + len(TERMINATORS[term])
+    per_batch = max(1, batch_bytes // stride)
+    pending, record_no, eof = first, 1, False
+    while not eof:
+        chunk = pending + read_exact(handle, per_batch * stride - len(pending))
+        pending = read_exact(handle, stride) if len(chunk) == per_batch * stride else b""
+        eof = not pending
+        whole = len(chunk) // stride
+        if eof and len(chunk) % stride:
+            _check_lines(chunk[: whole * stride], layout, term, name, record_no)
+            raise InputUnusable(f"the last record is truncated: {len(chunk) % stride} bytes, expected {stride}",
+                                Where(file=name, record=record_no + whole, offset=result.bytes_read + whole * stride))
+        block = _check_lines(chunk, layout, term, name, record_no)
+        roles = _roles(block, layout, name, record_no, result.bytes_read, eof)
+        if eof:
+            result.trailer = _decode_single(block[-1], layout.trailer, name, record_no + whole - 1)
+        data_rows = np.flatnonzero(roles == 1)
+        if len(data_rows):
+            record_nos = data_rows + record_no
+            batch = decode_fields(block[data_rows, :L], fields, record_nos, result.rejects)
+            result.data_records += len(data_rows)
+            yield batch.insert_column(0, pl.Series(RECORD_NO, record_nos, dtype=pl.Int64))
+        record_no += whole
+        result.bytes_read += len(chunk)
+        if progress:
+            progress(result)
+    _reconcile(result, layout, name, record_no - 1)
+
+
+def read_records(location, layout: Layout, columns: list[str] | None = None,
+                 progress: Callable[[ReadResult], None] | None = None) -> tuple[pl.DataFrame, ReadResult]:
+    """Read a whole file (path or URL) into one DataFrame of its data records."""
+    result = ReadResult()
+    name = storage.display_name(location)
+    with storage.open_input(location) as handle:
+        batches = list(scan_records(handle, layout, name, columns, result, progress=progress))
+    if not batches:
+        empty = {RECORD_NO: pl.Int64} | {f.id: _dtype(f) for f in _select(layout.data, columns, name)}
+        return pl.DataFrame(schema=empty), result
+    return pl.concat(batches, rechunk=True), result
+
+
+def _dtype(f: Field):
+    return pl.Int64 if f.integer else pl.String
+
+
+def _select(rt: RecordType, columns: list[str] | None, name: str) -> tuple[Field, ...]:
+    if columns is None:
+        return rt.value_fields
+    known = {f.id: f for f in rt.value_fields}
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        raise InputUnusable(f"the layout has no field(s) {', '.join(unknown)}", Where(file=name))
+    return tuple(f for f in rt.value_fields if f.id in set(columns))
+
+
+def read_exact(handle: BinaryIO, n: int) -> bytes:
+    """Read n bytes unless the file ends first (streams may return short reads)."""
+    parts, got = [], 0
+    while got < n:
+        part = handle.read(n - got)
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
+def detect_terminator(first: bytes, length: int) -> str:
+    if first[length : length + 2] == b"\r\n":
+        return "crlf"
+    if first[length : length + 1] == b"\n":
+        return "lf"
+    return "none"
+
+
+def _check_lines(chunk: bytes, layout: Layout, term: str, name: str, first_no: int) -> np.ndarray:
+    """The chunk as one row per record; every record must end with the terminator right after record_length."""
+    L, tb = layout.record_length, TERMINATORS[term]
+    stride = L + len(tb)
+    block = np.frombuffer(chunk, dtype=np.uint8)[: len(chunk) // stride * stride].reshape(-1, stride)
+    if tb:
+        bad = (block[:, L:] != np.frombuffer(tb, dtype=np.uint8)).any(axis=1)
+        if bad.any():
+            r = int(np.argmax(bad))
+            nl = chunk.find(b"\n", r * stride)
+            actual = "no line end follows" if nl < 0 else f"it is {nl - r * stride + 1 - len(tb)} bytes long"
+            raise InputUnusable(f"wrong record length: expected {L} bytes then {term.upper()}, {actual}",
+                                Where(file=name, record=first_no + r, offset=r * stride + L))
+    return block
+
+
+def _roles(block: np.ndarray, layout: Layout, name: str, first_no: int, base: int, eof: bool) -> np.ndarray:
+    """0 header, 1 data, 2 trailer for each row; anything out of place stops the read."""
+    roles = np.full(len(block), -1, dtype=np.int8)
+    width = len(layout.data.code)
+    for value, rt in enumerate((layout.header, layout.data, layout.trailer)):
+        code = np.frombuffer(rt.code.encode("ascii"), dtype=np.uint8)
+        roles[(block[:, :width] == code).all(axis=1)] = value
+    stride = block.shape[1]
+
+    def fail(row: int, reason: str):
+        raise InputUnusable(reason, Where(file=name, record=first_no + row, offset=base + row * stride))
+
+    unknown = np.flatnonzero(roles < 0)
+    if len(unknown):
+        r = int(unknown[0])
+        raw = block[r, :width].tobytes().hex(" ").upper()
+        fail(r, f"unknown record type (bytes {raw}); expected {_codes(layout)}")
+    if first_no == 1 and roles[0] != 0:
+        fail(0, f"the first record must be the header (record type {layout.header.code!r})")
+    headers = np.flatnonzero(roles == 0)
+    if len(headers) > (first_no == 1):
+        fail(int(headers[-1]), "a second header record")
+    trailers = np.flatnonzero(roles == 2)
+    if len(trailers) and (not eof or trailers[0] != len(block) - 1):
+        fail(int(trailers[0]), "a trailer record before the end of the file")
+    if eof and roles[-1] != 2:
+        fail(len(block) - 1, f"the file ends without a trailer record (record type {layout.trailer.code!r})")
+    return roles
+
+
+def _codes(layout: Layout) -> str:
+    return ", ".join(f"{rt.code!r} {rt.role}" for rt in layout.records.values())
+
+
+def _decode_single(row: np.ndarray, rt: RecordType, name: str, record_no: int) -> dict:
+    sink = RejectSink()
+    frame = decode_fields(row[None, :], rt.value_fields, np.array([record_no]), sink)
+    if len(sink):
+        rule, field_id, offset = sink.rows[0][3], sink.rows[0][1], sink.rows[0][2]
+        raise InputUnusable(f"unreadable {rt.role} record ({rule})",
+                            Where(file=name, record=record_no, field=field_id, offset=offset))
+    return frame.row(0, named=True)
+
+
+def _check_constants(header: dict, layout: Layout, name: str) -> None:
+    for f in layout.header.value_fields:
+        if f.value is not None and header.get(f.id) != f.value:
+            raise InputUnusable(f"this is not a {layout.title}: the header's {f.name} is not {f.value!r}",
+                                Where(file=name, record=1, field=f.id, offset=f.offset))
+
+
+def _reconcile(result: ReadResult, layout: Layout, name: str, last_no: int) -> None:
+    stated = result.trailer.get("record_count")
+    if stated is not None and stated != result.data_records:
+        raise InputUnusable(f"the trailer counts {stated} data records, the file holds {result.data_records}",
+                            Where(file=name, record=last_no, field="record_count",
+                                  offset=layout.trailer.field("record_count").offset))

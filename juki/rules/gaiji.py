@@ -1,0 +1,144 @@
+"""外字 (user-defined characters) and CP932 byte lengths of decoded text.
+
+A city's names contain 外字: characters it defined itself in the CP932 user area F040–F9FC, which Python's
+cp932 codec maps to Unicode U+E000–U+E757 (a verified round trip, DESIGN.md §4). Files to J-LIS carry a
+外字数 (count), a 外字フラグ and a byte length per kanji field, and J-LIS cannot print a 外字, so each one
+is replaced by its 代替文字 from a city-maintained table, recording which character positions were replaced.
+
+Byte lengths are CP932 bytes because fixed-width layouts count bytes, not characters. `cp932_len_expr`
+counts them without encoding: one byte for the characters Python's cp932 writes as one byte, two for all
+others. DESIGN.md says only U+0000–U+007F and half-width katakana U+FF61–U+FF9F are one byte; Python's
+codec (the reference, since `cp932_len` is defined by it) also writes U+0080 as 0x80 and U+F8F0–U+F8F3
+as 0xA0, 0xFD–0xFF, so those count as one byte too. Text that cp932 cannot encode is the codec's concern
+(it rejects the record); here `cp932_len` raises and the vector form counts such a character as two bytes.
+
+Messages never contain the text (residents' names): they give the rule and a character position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import polars as pl
+
+GAIJI_FIRST, GAIJI_LAST = "\ue000", "\ue757"
+_GAIJI_CLASS = "[\ue000-\ue757]"
+_GAIJI_RE = re.compile(_GAIJI_CLASS)
+# Characters cp932 encodes in one byte; anything else it can encode takes two (verified over all of Unicode).
+_ONE_BYTE = "\x00-\x80\uf8f0-\uf8f3\uff61-\uff9f"
+_TWO_BYTE_CLASS = f"[^{_ONE_BYTE}]"
+
+
+class UnmappedGaiji(KeyError):
+    """A 外字 has no 代替文字 in the mapping. Carries the 1-based character position, never the text."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(position)
+        self.position = position
+
+    def __str__(self) -> str:
+        return f"外字 at character position {self.position} has no 代替文字 in the mapping"
+
+
+def is_gaiji(ch: str) -> bool:
+    """True for a single character in the 外字 area U+E000–U+E757."""
+    return isinstance(ch, str) and len(ch) == 1 and GAIJI_FIRST <= ch <= GAIJI_LAST
+
+
+def _check_mapping(mapping: Mapping[str, str]) -> None:
+    # The mapping is city configuration, not resident data: naming a mapped code point is fine.
+    for key, value in mapping.items():
+        if not is_gaiji(key):
+            raise ValueError("代替文字 mapping: every key must be one 外字 (U+E000–U+E757)")
+        if not isinstance(value, str) or _GAIJI_RE.search(value):
+            raise ValueError(f"代替文字 mapping: value for U+{ord(key):04X} must be text without 外字")
+
+
+# ---------------------------------------------------------------------------------------------- scalar
+
+
+def count_gaiji(s: str) -> int:
+    """Number of 外字 in `s` (the 外字数)."""
+    return sum(1 for ch in s if GAIJI_FIRST <= ch <= GAIJI_LAST)
+
+
+def has_gaiji(s: str) -> bool:
+    """True when `s` contains a 外字 (the 外字フラグ)."""
+    return _GAIJI_RE.search(s) is not None
+
+
+def cp932_len(s: str) -> int:
+    """len(s.encode("cp932")); ValueError naming only the position when a character has no CP932 code."""
+    try:
+        return len(s.encode("cp932"))
+    except UnicodeEncodeError as exc:
+        position = exc.start + 1
+    # Raised outside the except block: the codec's own error quotes the character, and raising inside
+    # would keep it reachable as __context__ (and print it in a traceback).
+    raise ValueError(f"cp932_len: character at position {position} is not in CP932")
+
+
+def replace_gaiji(s: str, mapping: Mapping[str, str]) -> tuple[str, list[int]]:
+    """Replace every 外字 by its 代替文字; return the text and the 1-based positions replaced.
+
+    Positions are character positions in the input `s` (the same in the output when every 代替文字 is one
+    character, the usual case). Raises UnmappedGaiji at the first 外字 without a mapping.
+    """
+    _check_mapping(mapping)
+    out: list[str] = []
+    positions: list[int] = []
+    for i, ch in enumerate(s, start=1):
+        if GAIJI_FIRST <= ch <= GAIJI_LAST:
+            if ch not in mapping:
+                raise UnmappedGaiji(i)
+            out.append(mapping[ch])
+            positions.append(i)
+        else:
+            out.append(ch)
+    return "".join(out), positions
+
+
+def gaiji_positions(s: str) -> str | None:
+    """1-based positions of the 外字 in `s` as "3,7"; None when there are none."""
+    positions = [str(i) for i, ch in enumerate(s, start=1) if GAIJI_FIRST <= ch <= GAIJI_LAST]
+    return ",".join(positions) or None
+
+
+# ---------------------------------------------------------------------------------------------- vector
+
+
+def count_gaiji_expr(e: pl.Expr) -> pl.Expr:
+    """Vector twin of `count_gaiji` (UInt32)."""
+    return e.str.count_matches(_GAIJI_CLASS)
+
+
+def has_gaiji_expr(e: pl.Expr) -> pl.Expr:
+    """Vector twin of `has_gaiji`."""
+    return e.str.contains(_GAIJI_CLASS)
+
+
+def cp932_len_expr(e: pl.Expr) -> pl.Expr:
+    """Vector twin of `cp932_len` (UInt32): characters plus one per double-byte character, no encoding."""
+    return e.str.len_chars() + e.str.count_matches(_TWO_BYTE_CLASS)
+
+
+def replace_gaiji_expr(e: pl.Expr, mapping: Mapping[str, str]) -> pl.Expr:
+    """Vector twin of `replace_gaiji`'s text. An unmapped 外字 is left in place (a vector cannot raise per
+    row): find those rows with `has_gaiji_expr` on the result, which is exact because 代替文字 hold no 外字.
+    """
+    _check_mapping(mapping)
+    if not mapping:
+        return e
+    return e.str.replace_many(dict(mapping))
+
+
+def gaiji_positions_expr(e: pl.Expr) -> pl.Expr:
+    """Vector twin of `gaiji_positions`: "3,7", or null when there is no 外字 (or the input is null)."""
+    positions = (
+        e.str.extract_all("(?s).")  # one element per character; (?s) so a newline is a character too
+        .list.eval(pl.arg_where(pl.element().str.contains(_GAIJI_CLASS)) + 1)
+        .list.eval(pl.element().cast(pl.String))
+        .list.join(",")
+    )
+    return pl.when(has_gaiji_expr(e)).then(positions).otherwise(pl.lit(None, pl.String))

@@ -1,0 +1,70 @@
+"""Write a fixed-width file to an open binary handle: header, data records in batches, trailer.
+
+The writer counts the data records for the trailer and, where the trailer has a ``content_hash`` field, hashes
+the data records' bytes for it. Problems (a value too long for its field, a character CP932 cannot carry) are
+collected over the whole file and raised together at the end, before the caller commits the output: callers
+write through ``storage.atomic_output`` so a rejected write leaves no file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import BinaryIO
+
+import polars as pl
+
+from juki.codec.encode import encode_frame
+from juki.errors import InputUnusable, RecordsRejected, Where
+from juki.layout import Layout, RecordType
+from juki.rejects import RejectSink
+
+BATCH_BYTES = 8 << 20
+
+
+class RecordWriter:
+    """Streams records of one layout into ``handle``; call ``write`` for each batch, then ``close``."""
+
+    def __init__(self, handle: BinaryIO, layout: Layout, header: dict, name: str = "output"):
+        self.handle, self.layout, self.name = handle, layout, name
+        self.sink = RejectSink()
+        self.count = 0
+        self._digest = hashlib.sha256()
+        self._write_one(layout.header, {"layout_version": layout.version, **header}, record_no=1)
+
+    def write(self, df: pl.DataFrame) -> None:
+        missing = [f.id for f in self.layout.data.value_fields if f.id not in df.columns]
+        if missing:
+            raise InputUnusable(f"the data lack {len(missing)} column(s) of layout {self.layout.name}: "
+                                f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}", Where(file=self.name))
+        stride = self.layout.record_length + len(self.layout.terminator_bytes)
+        step = max(1, BATCH_BYTES // stride)
+        for start in range(0, df.height, step):
+            part = df.slice(start, step)
+            records = encode_frame(part, self.layout, self.layout.data, self.count + 2, self.sink)
+            raw = records.tobytes()
+            self._digest.update(raw)
+            self.handle.write(raw)
+            self.count += part.height
+
+    def close(self, trailer: dict | None = None) -> int:
+        values = {"record_count": self.count, "content_hash": self._digest.hexdigest(), **(trailer or {})}
+        self._write_one(self.layout.trailer, values, record_no=self.count + 2)
+        if len(self.sink):
+            rejects = self.sink.to_frame()
+            raise RecordsRejected(f"{rejects['record_no'].n_unique()} record(s) cannot be written as the layout "
+                                  f"says ({', '.join(sorted(set(rejects['rule'])))})", rejects, Where(file=self.name))
+        return self.count
+
+    def _write_one(self, rt: RecordType, values: dict, record_no: int) -> None:
+        row = {f.id: values.get(f.id, f.value) for f in rt.value_fields}
+        schema = {f.id: pl.Int64 if f.integer else pl.String for f in rt.value_fields}
+        frame = pl.DataFrame([row], schema=schema, orient="row")
+        self.handle.write(encode_frame(frame, self.layout, rt, record_no, self.sink).tobytes())
+
+
+def write_records(handle: BinaryIO, layout: Layout, df: pl.DataFrame, header: dict,
+                  trailer: dict | None = None, name: str = "output") -> int:
+    """Write a whole file: header, every row of ``df`` as a data record, trailer. Returns the data record count."""
+    writer = RecordWriter(handle, layout, header, name)
+    writer.write(df)
+    return writer.close(trailer)

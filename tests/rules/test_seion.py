@@ -1,0 +1,75 @@
+"""清音化かな: worked names for each step of the documented order, and the vector form against the scalar."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from juki.rules import seion_kana, seion_kana_expr
+
+from .helpers import HANKAKU_KANA, HIRAGANA, KATAKANA, run, vector_settings
+
+WORKED = [
+    # input, key: why
+    ("ヤマダ　タロウ", "ヤマタタロオ"),  # 3 spaces, 6 ダ→タ, 10 ロウ→ロオ
+    ("やまだ たろう", "ヤマタタロオ"),  # 2 hiragana: same key
+    ("ﾔﾏﾀﾞ ﾀﾛｰ", "ヤマタタロ"),  # 1 half-width + ﾞ composes, 9 ー dropped
+    ("さとう　はなこ", "サトオハナコ"),  # 10 トウ→トオ
+    ("ｷﾞｮｳﾀﾞ ｼﾞｭﾝｲﾁ", "キヨオタシユンイチ"),  # 6 then 7 ョ→ヨ, so 10 sees ヨウ
+    ("ヴィクトール", "ヒクトル"),  # 4 ヴィ→ビ, 6 ビ→ヒ, 9
+    ("ヴォルフ", "ホルフ"),  # 4 ヴォ→ボ
+    ("ヴ", "フ"),  # 4 lone ヴ→ブ
+    ("いわお　ちづる", "イハオチスル"),  # 8 ワ→ハ, 5 ヅ→ズ then 6 ズ→ス
+    ("ちぢみ", "チシミ"),  # 5 ヂ→ジ before 6: ヂ and ジ meet
+    ("ふじみ", "フシミ"),
+    ("かをる", "カオル"),  # 8 ヲ→オ
+    ("ゴウダ", "コオタ"),  # 6 ゴ→コ, 10
+    ("ポール", "ホル"),  # 6 handakuten
+    ("キュウ", "キユウ"),  # ユ is ウ段: ウ stays
+    ("トゥ", "トオ"),  # 7 ゥ→ウ, then 10
+    ("ヤマモト　ウタ", "ヤマモトオタ"),  # 3 before 10: key does not depend on the space
+    ("コウウン", "コオウン"),  # 10 looks at its input: the second ウ follows ウ
+    ("カ゛", "カ"),  # 1 spacing ゛ is a dakuten like any other
+    ("ウ゛ァ", "ハ"),  # 1 ウ+゛ composes to ヴ, then 4, 6
+    ("ヷ", "ハ"),  # 6 ヷ→ワ, then 8
+    ("ヺ", "オ"),  # 6 ヺ→ヲ, then 8
+    ("ヮ", "ハ"),  # 7 ヮ→ワ, then 8
+    ("ｱｲｳｴｵ ｧｨｩｪｫ", "アイウエオアイウエオ"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "key"), WORKED)
+def test_worked_names(name: str, key: str) -> None:
+    assert seion_kana(name) == key
+
+
+def test_worked_names_vector_and_null() -> None:
+    names = [n for n, _ in WORKED]
+    assert run(seion_kana_expr, [*names, None]) == [k for _, k in WORKED] + [None]
+
+
+def test_the_same_name_written_five_ways_gives_one_key() -> None:
+    ways = ["ヤマダ　タロウ", "やまだ　たろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダタロウ", "ヤマタ\u3099 タロウ"]
+    assert {seion_kana(w) for w in ways} == {"ヤマタタロオ"}
+
+
+kana = st.text(HIRAGANA + KATAKANA + HANKAKU_KANA + " \u3000ーｰ", max_size=24)
+# Names are mostly the common letters; oversample the ones the steps treat specially.
+special = st.text("ヴゔァィゥェォッャュョヮヵヶヂヅヲワウオトコョ゛゜ﾞﾟ \u3000ー", max_size=12)
+
+
+@vector_settings
+@given(st.lists(kana | special, max_size=40))
+def test_vector_agrees_with_scalar(names: list[str]) -> None:
+    assert run(seion_kana_expr, names) == [seion_kana(n) for n in names]
+
+
+@vector_settings
+@given(kana | special)
+def test_key_has_only_plain_large_katakana(name: str) -> None:
+    key = seion_kana(name)
+    forbidden = set("ヴヂヅヲワーァィゥェォッャュョヮヵヶ \u3000\u3099\u309a\u309b\u309c") | set(HIRAGANA[:86])
+    assert not forbidden & set(key)
+    assert not set("ガギグゲゴザジズゼゾダデドバビブベボパピプペポ") & set(key)
