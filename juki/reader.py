@@ -103,6 +103,11 @@ def _dtype(f: Field):
     return pl.Int64 if f.integer else pl.String
 
 
+def column_schema(rt: RecordType) -> dict:
+    """The DataFrame schema of a record type's value fields: Int64 for numbers, String for the rest."""
+    return {f.id: _dtype(f) for f in rt.value_fields}
+
+
 def _select(rt: RecordType, columns: list[str] | None, name: str) -> tuple[Field, ...]:
     if columns is None:
         return rt.value_fields

@@ -18,12 +18,20 @@ SCHEMA = {
     "rule": pl.String,
     "severity": pl.String,
     "message": pl.String,
+    "key": pl.String,  # the 住民票コード, only where no record number can say which person (never another value)
 }
 ERROR, WARNING = "error", "warning"
 
 
 def empty() -> pl.DataFrame:
     return pl.DataFrame(schema=SCHEMA)
+
+
+def conform(frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame of rejects in SCHEMA's column order and types (a missing ``key`` is null)."""
+    if "key" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("key"))
+    return frame.select(list(SCHEMA)).cast(SCHEMA)
 
 
 @dataclass
@@ -35,12 +43,13 @@ class RejectSink:
 
     def add(self, record_no: int, field_id: str | None, offset: int | None, rule: str, message: str,
             severity: str = ERROR) -> None:
-        self.rows.append((int(record_no), field_id, None if offset is None else int(offset), rule, severity, message))
+        self.rows.append((int(record_no), field_id, None if offset is None else int(offset), rule, severity, message,
+                          None))
 
     def add_frame(self, frame: pl.DataFrame) -> None:
         """Add rejects found in bulk (already in SCHEMA's shape)."""
         if frame.height:
-            self.frames.append(frame.select(list(SCHEMA)).cast(SCHEMA))
+            self.frames.append(conform(frame))
 
     def __len__(self) -> int:
         return len(self.rows) + sum(f.height for f in self.frames)

@@ -76,6 +76,22 @@ def open_input(location: str | os.PathLike) -> Iterator[BinaryIO]:
         yield handle
 
 
+class HashingReader:
+    """Wraps an input handle and hashes what is read through it: the input's SHA-256 in the same pass."""
+
+    def __init__(self, raw: BinaryIO):
+        self.raw, self._digest = raw, hashlib.sha256()
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self._digest.update(data)
+        return data
+
+    @property
+    def sha256(self) -> str:
+        return "sha256:" + self._digest.hexdigest()
+
+
 def read_bytes(location: str | os.PathLike) -> bytes:
     with open_input(location) as f:
         return f.read()
@@ -100,6 +116,13 @@ def atomic_output(location: str | os.PathLike) -> Iterator[BinaryIO]:
         return
     with _atomic_local(path) as handle:
         yield handle
+
+
+def write_parquet(frame, location) -> str:
+    """A DataFrame as Parquet, atomically and owner-only (snapshots and staging files hold personal data)."""
+    with atomic_output(location) as sink:
+        frame.write_parquet(sink)
+    return sink.sha256
 
 
 class _HashingWriter:

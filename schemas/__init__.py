@@ -1,0 +1,74 @@
+"""pandera schemas (polars backend) of every layout: ``schema_for(layout, context)``.
+
+A layout's schema is its DataFrameModel (the domain rules, declared field by field) merged with what the
+layout and the code tables say of every field (dtype, kind, width, code table), plus the rules that depend on
+the run: the 住民票コード check-digit rule configured by the city, and the file's date. Installed as
+``juki.schemas`` (see pyproject.toml); the repository keeps it at the top so that it is easy to find.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+
+from juki.layout import Layout
+from juki.rules import JUMINHYO_CODE_DEFAULT, CheckDigitRule, is_valid_expr
+
+from . import honnin_kakunin, juki_daicho, sofusaki
+from .checks import layout_columns, on_column
+
+__all__ = ["Context", "MODELS", "schema_for"]
+
+MODELS = {
+    "honnin_kakunin": (honnin_kakunin, honnin_kakunin.HonninKakunin),
+    "juki_daicho": (juki_daicho, juki_daicho.JukiDaicho),
+    "sofusaki": (sofusaki, sofusaki.Sofusaki),
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a validation needs to know beyond the data: the file's date and the city's 住民票コード rule."""
+
+    file_date: str | None = None  # YYYYMMDD, from the header
+    juminhyo_rule: CheckDigitRule = JUMINHYO_CODE_DEFAULT
+
+
+def schema_for(layout: Layout, context: Context = Context()) -> pa.DataFrameSchema:  # noqa: B008 - frozen
+    columns = layout_columns(layout, getattr(MODELS.get(layout.name, (None,))[0], "SKIP", {}))
+    if layout.name not in MODELS:
+        return pa.DataFrameSchema(columns, strict=False, name=layout.name)
+    module, model = MODELS[layout.name]
+    for field_id, declared in model.to_schema().columns.items():
+        columns[field_id] = _with(columns[field_id], declared.checks, declared.nullable, declared.unique)
+    extra = getattr(module, "extra_checks", dict)()
+    for field_id, checks in [*_run_checks(module, context).items(), *extra.items()]:
+        columns[field_id] = _with(columns[field_id], checks)
+    return pa.DataFrameSchema(columns, strict=False, name=model.Config.name)
+
+
+def _with(column: pa.Column, checks: list[pa.Check], nullable: bool | None = None,
+          unique: bool | None = None) -> pa.Column:
+    """The column with more checks first (domain rules report before generic ones), and the model's say on
+    whether the value is required or unique."""
+    return pa.Column(column.dtype, [*checks, *column.checks],
+                     nullable=column.nullable if nullable is None else nullable,
+                     unique=column.unique if unique is None else unique)
+
+
+def _run_checks(module, context: Context) -> dict[str, list[pa.Check]]:
+    out: dict[str, list[pa.Check]] = {}
+    rule = context.juminhyo_rule
+    for field_id in getattr(module, "JUMINHYO_CODE_FIELDS", ()):
+        out.setdefault(field_id, []).extend([
+            on_column("juminhyo_code.length", lambda c: c.str.contains(r"^[0-9]{11}$")),
+            on_column("juminhyo_code.check_digit", lambda c: is_valid_expr(c, rule)),
+        ])
+    if context.file_date:
+        file_date = context.file_date
+        for field_id in getattr(module, "FILE_DATE_FIELDS", ()):
+            out.setdefault(field_id, []).append(
+                on_column("ido_ymd.after_file_date", lambda c: c <= pl.lit(file_date)))
+    return out

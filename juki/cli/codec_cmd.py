@@ -71,7 +71,8 @@ def run_inspect(args) -> int:
         item = "" if f.item is None else str(f.item)
         value = _ljust(_visible("" if f.value is None else str(f.value)), 30)
         shown = _without_padding(f.raw)
-        hexed = shown.hex(" ").upper() + (f" (+{len(f.raw) - len(shown)} bytes padding)" if len(shown) < len(f.raw) else "")
+        padding = len(f.raw) - len(shown)
+        hexed = shown.hex(" ").upper() + (f" (+{padding} bytes padding)" if padding else "")
         out.write(f"{item:>4} {f.offset:>6} {f.width:>5}  {f.id:<34} {value} {hexed}\n")
         for problem in f.problems:
             bad += 1

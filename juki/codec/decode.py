@@ -10,6 +10,7 @@ record exactly. Full-width padding (81 40) is trimmed after decoding: 0x81 can b
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import numpy as np
@@ -21,20 +22,21 @@ from juki.layout import Field
 from juki.rejects import RejectSink
 
 SEP = 0x0A
+_POOL = ThreadPoolExecutor(max_workers=2)
 SPACE = 0x20
 
 
 def decode_fields(block: np.ndarray, fields: tuple[Field, ...], record_nos: np.ndarray,
                   sink: RejectSink) -> pl.DataFrame:
     """Decode the given fields of a batch of records (rows of ``block``) into a DataFrame."""
-    columns = {}
-    for f in fields:
+
+    def one(f: Field) -> pl.Series:
         cells = block[:, f.offset : f.end]
         if f.integer:
-            columns[f.id] = _decode_number(cells, f, record_nos, sink)
-        else:
-            columns[f.id] = _decode_text(cells, f, record_nos, sink)
-    return pl.DataFrame(columns)
+            return _decode_number(cells, f, record_nos, sink)
+        return _decode_text(cells, f, record_nos, sink)
+
+    return pl.DataFrame(list(_POOL.map(one, fields)))
 
 
 def _content_bounds(cells: np.ndarray, f: Field) -> tuple[np.ndarray, np.ndarray]:

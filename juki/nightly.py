@@ -1,0 +1,214 @@
+"""The nightly job: 住民基本台帳ファイル → 本人確認情報 snapshot → change notices and 送付先情報.
+
+Steps are plain functions of a ``NightlyRun`` (paths and dates only, so an orchestrator can pass it between
+tasks) that read and write files in the run's staging folder and return counts. ``run_nightly`` runs them in
+order under the job's lock; flows/nightly.py runs the same steps as Prefect tasks. Nothing is visible until
+``commit`` renames the staging folder into place; a failure anywhere leaves the prior state untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import polars as pl
+
+from juki import derive as dv
+from juki import diff as df_
+from juki import notices, runinfo, sofusaki, storage
+from juki.config import default_config_path, load_config
+from juki.errors import InputUnusable, RecordsRejected, UsageError, Where
+from juki.layout import load_layout
+from juki.reader import ReadResult, scan_records
+from juki.schemas import Context
+from juki.validate import Policy, merge_rejects, rejected_records, validate_frame
+from juki.workdir import Workdir
+from juki.writer import write_records
+
+JOB = "nightly"
+
+
+@dataclass(frozen=True)
+class NightlyRun:
+    input: str
+    business_date: str  # YYYYMMDD
+    workdir: str
+    staging: str
+    config: str
+    prior_dir: str | None
+    last_seq: int
+    max_rejects: int | None = 0
+    max_percent: float | None = None
+    rerun: dict | None = None
+
+    def path(self, name: str) -> Path:
+        return Path(self.staging) / name
+
+
+@contextmanager
+def nightly_run(input: str, business_date: str, workdir=None, config=None, policy: Policy = Policy(),  # noqa: B008
+                rerun: dict | None = None) -> Iterator[NightlyRun]:
+    """Lock the job, tidy what a crash left, check the date, find the prior run, open a staging folder."""
+    wd = Workdir(workdir)
+    with wd.lock(JOB):
+        wd.recover(JOB)
+        done = [m["business_date"] for m in wd.manifests(JOB)]
+        if done and business_date < done[-1] and rerun is None:
+            raise UsageError(f"business date {business_date} is older than the last processed one ({done[-1]}); "
+                             "use `juki rerun` to process a past date again")
+        prior = wd.latest_before(JOB, business_date)
+        config_path = str(config or default_config_path(input))
+        load_config(config_path)  # fail now, with the configuration's own message, not in the middle
+        with wd.staging(JOB, business_date) as staging:
+            yield NightlyRun(str(input), business_date, str(wd.root), str(staging), config_path,
+                             prior["dir"] if prior else None, prior["sequence"]["last"] if prior else 0,
+                             policy.max_rejects, policy.max_percent, rerun)
+
+
+def read_input(run: NightlyRun) -> dict:
+    """Decode the fields the job needs, check the header, validate; hash the input on the way."""
+    layout = load_layout("juki_daicho")
+    config = load_config(run.config)
+    name = storage.display_name(run.input)
+    result = ReadResult()
+    with storage.open_input(run.input) as raw:
+        handle = storage.HashingReader(raw)
+        batches = list(scan_records(handle, layout, name, dv.SOURCE_FIELDS, result))
+    source = pl.concat(batches) if batches else pl.DataFrame()
+    _check_header(result.header, run, config, name)
+    context = Context(run.business_date, config.juminhyo_rule)
+    rejects = validate_frame(source, layout, context, config.juminhyo_strict, name, only=dv.SOURCE_FIELDS)
+    rejects = merge_rejects(result.rejects.to_frame(), rejects)
+    storage.write_parquet(source, run.path("source.parquet"))
+    storage.write_parquet(rejects, run.path("rejects.parquet"))
+    _enforce(run, rejects, source.height, "input")
+    return {"input": name, "input_sha256": handle.sha256, "layout_hash": layout.content_hash,
+            "records": source.height, "input_rejects": rejected_records(rejects)}
+
+
+def _check_header(header: dict, run: NightlyRun, config, name: str) -> None:
+    """The file must be this city's, and of this business date: the wrong file is refused, not processed."""
+    if header.get("dantai_code") != config.dantai_code:
+        raise InputUnusable(f"the file is not this city's (header 団体コード differs from {config.dantai_code})",
+                            Where(file=name, record=1, field="dantai_code"))
+    if header.get("created_on") != run.business_date:
+        raise InputUnusable(f"the file is dated {header.get('created_on')}, the run is for {run.business_date}",
+                            Where(file=name, record=1, field="created_on"))
+
+
+def _enforce(run: NightlyRun, rejects: pl.DataFrame, records: int, stage: str) -> None:
+    """Stop the run when the policy says so; its rejects and report stay in the failed folder for the operator."""
+    policy = Policy(run.max_rejects, run.max_percent)
+    bad = rejected_records(rejects)
+    if not policy.fails(bad, records):
+        return
+    failed = Workdir(run.workdir).failed_dir(JOB, run.business_date)
+    runinfo.write_rejects(rejects, failed / "rejects.csv")
+    raise RecordsRejected(f"{bad:,} of {records:,} {stage} records rejected, more than the policy allows; "
+                          f"nothing was sent. Rejects: {failed / 'rejects.csv'}", rejects)
+
+
+def derive_and_diff(run: NightlyRun) -> dict:
+    """本人確認情報 from today's records, checked, then compared with the prior snapshot."""
+    config = load_config(run.config)
+    source = pl.read_parquet(run.path("source.parquet"))
+    input_rejects = pl.read_parquet(run.path("rejects.parquet"))
+    current = dv.derive(source, config, run.business_date)
+    context = Context(run.business_date, config.juminhyo_rule)
+    derived_rejects = validate_frame(current.filter(~pl.col(dv.DEAD)), load_layout("honnin_kakunin"), context,
+                                     config.juminhyo_strict, "本人確認情報")
+    rejects = pl.concat([input_rejects, derived_rejects])
+    # Records with an error are held back like 処理停止 ones: their prior version stays, nothing is sent.
+    bad = rejects.filter(pl.col("severity") == "error").select("record_no").unique()
+    current = current.with_columns((pl.col(dv.HELD) | pl.col("record_no").is_in(bad["record_no"].implode()))
+                                   .alias(dv.HELD))
+    prior = _prior_snapshot(run)
+    result = df_.baseline(current) if prior is None else df_.diff(prior, current, run.business_date, run.last_seq)
+    rejects = pl.concat([rejects, result.rejects])
+    _enforce(run, rejects, source.height, "input")
+    storage.write_parquet(result.snapshot, run.path("snapshot.parquet"))
+    storage.write_parquet(result.changes, run.path("changes.parquet"))
+    storage.write_parquet(result.held, run.path("held.parquet"))
+    storage.write_parquet(rejects, run.path("rejects.parquet"))
+    counts = result.changes.group_by(df_.KIND).len().sort(df_.KIND)
+    return {"baseline": prior is None, "snapshot_records": result.snapshot.height,
+            "changes": dict(counts.iter_rows()), "held": result.held.height}
+
+
+def _prior_snapshot(run: NightlyRun) -> pl.DataFrame | None:
+    """The prior run's snapshot, after checking it is the one its manifest recorded."""
+    if run.prior_dir is None:
+        return None
+    manifest = json.loads((Path(run.prior_dir) / "manifest.json").read_text(encoding="utf-8"))
+    path = Path(run.prior_dir) / "snapshot.parquet"
+    expected = manifest["snapshot"]["sha256"]
+    if not path.exists() or storage.sha256_of(path) != expected:
+        raise InputUnusable("the prior snapshot is missing or does not match its manifest (corrupted?); "
+                            "restore it or rerun that date", Where(file=str(path)))
+    return pl.read_parquet(path)
+
+
+def write_outputs(run: NightlyRun) -> dict:
+    """The change notices and the 送付先情報 file, written as their layouts say, each validated first."""
+    config = load_config(run.config)
+    changes = pl.read_parquet(run.path("changes.parquet"))
+    header = {"created_on": run.business_date, "dantai_code": config.dantai_code}
+    notice_layout, sofu_layout = load_layout(notices.LAYOUT), load_layout("sofusaki")
+    rows = notices.build(changes)
+    sofu, sofu_rejects = sofusaki.build(changes, config, run.business_date)
+    checked = validate_frame(sofu, sofu_layout, Context(run.business_date, config.juminhyo_rule),
+                             config.juminhyo_strict, "送付先情報")
+    rejects = pl.concat([pl.read_parquet(run.path("rejects.parquet")), sofu_rejects, checked])
+    _enforce(run, rejects, changes.height, "output")
+    seq = rows["koshin_jun_bango"]
+    outputs = {
+        "koshin_tsuchi": _write(run, f"koshin_{run.business_date}.dat", notice_layout, rows, header,
+                                {"first_seq": seq.min(), "last_seq": seq.max()}),
+        "sofusaki": _write(run, f"sofusaki_{run.business_date}.dat", sofu_layout, sofu, header),
+    }
+    storage.write_parquet(rejects, run.path("rejects.parquet"))
+    return {"outputs": outputs, "sequence": {"first": seq.min(), "last": seq.max() if seq.len() else run.last_seq},
+            "sofusaki_records": sofu.height, "notices": rows.height}
+
+
+def _write(run: NightlyRun, name: str, layout, frame: pl.DataFrame, header: dict, trailer: dict | None = None) -> dict:
+    with storage.atomic_output(run.path(name)) as sink:
+        count = write_records(sink, layout, frame, header, trailer, name=name)
+    return {"file": name, "sha256": sink.sha256, "records": count, "layout": layout.name,
+            "layout_hash": layout.content_hash}
+
+
+def commit(run: NightlyRun, steps: dict) -> dict:
+    """Manifest, human files, temporary files with personal data gone, then the one rename that publishes."""
+    snapshot = run.path("snapshot.parquet")
+    held = pl.read_parquet(run.path("held.parquet"))
+    rejects = pl.read_parquet(run.path("rejects.parquet"))
+    files = {"rejects": runinfo.write_rejects(rejects, run.path("rejects.csv")),
+             "held": runinfo.write_held(held, run.path("held.csv"))}
+    for temporary in ("source.parquet", "changes.parquet", "held.parquet", "rejects.parquet"):
+        run.path(temporary).unlink()
+    manifest = runinfo.manifest(JOB, run.business_date, asdict(run), steps,
+                                snapshot={"file": snapshot.name, "sha256": storage.sha256_of(snapshot)},
+                                files=files)
+    runinfo.write_report(manifest, run.path("report.html"))
+    runinfo.write_manifest(manifest, run.path("manifest.json"))
+    final = Workdir(run.workdir).commit(Path(run.staging), JOB, run.business_date)
+    return manifest | {"dir": str(final)}
+
+
+STEPS: tuple[Callable[[NightlyRun], dict], ...] = (read_input, derive_and_diff, write_outputs)
+
+
+def direct(fn, *args):
+    return fn(*args)
+
+
+def run_nightly(input: str, business_date: str, workdir=None, config=None, policy: Policy = Policy(),  # noqa: B008
+                rerun: dict | None = None, call=direct) -> dict:
+    """The whole job; ``call`` lets an orchestrator run each step its own way (flows/nightly.py)."""
+    with nightly_run(input, business_date, workdir, config, policy, rerun) as run:
+        steps = {step.__name__: call(step, run) for step in STEPS}
+        return call(commit, run, steps)

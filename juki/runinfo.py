@@ -1,0 +1,97 @@
+"""What a run leaves for people: manifest (JSON), reject and manual-review files (CSV), a report (HTML).
+
+None holds a personal value: counts, hashes, record numbers, rule identifiers, and the 住民票コード only where a
+record must be named (manual review). Every file is written atomically and owner-only.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import subprocess
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import polars as pl
+
+from juki import storage
+from juki.rejects import summarize
+from juki.report import Report, Section
+
+
+def code_version() -> str:
+    try:
+        release = version("juki-etl")
+    except PackageNotFoundError:
+        release = "unknown"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+                                cwd=Path(__file__).parent, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{release}+{commit}" if commit else release
+
+
+def operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def manifest(job: str, business_date: str, run: dict, steps: dict, **extra) -> dict:
+    body = {"job": job, "business_date": business_date, "status": "completed", "finished_at": now(),
+            "operator": operator(), "code_version": code_version(),
+            "input": {"location": storage.display_name(run["input"]), "config": run["config"]},
+            "prior_dir": run["prior_dir"], "rerun": run.get("rerun")}
+    for name, values in steps.items():
+        body.update(values if name != "read_input" else {"read": values})
+    return body | extra
+
+
+def write_manifest(manifest: dict, path: Path) -> None:
+    with storage.atomic_output(path) as sink:
+        sink.write(json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8") + b"\n")
+
+
+def write_rejects(rejects: pl.DataFrame, path) -> dict:
+    """CSV (UTF-8 with BOM, so that Excel opens it right), owner-only, written atomically."""
+    with storage.atomic_output(path) as sink:
+        sink.write(b"\xef\xbb\xbf")
+        rejects.write_csv(sink)
+    return {"file": Path(str(path)).name, "sha256": sink.sha256, "records": rejects.height}
+
+
+def write_held(held: pl.DataFrame, path: Path) -> dict:
+    """The manual-review list: which record, which 住民票コード, what change waits, and why it was held."""
+    return write_rejects(held, path)
+
+
+def write_report(manifest: dict, path: Path) -> None:
+    changes = manifest.get("changes", {})
+    rows = [[kind, n] for kind, n in sorted(changes.items())]
+    read = manifest.get("read", {})
+    Report(
+        title=f"{manifest['job']} {manifest['business_date']}",
+        verdict="completed" + (" (baseline: no notices on the first run)" if manifest.get("baseline") else ""),
+        ok=True,
+        facts=[("input", read.get("input")), ("input sha256", read.get("input_sha256")),
+               ("records read", read.get("records")), ("records rejected", read.get("input_rejects")),
+               ("snapshot records", manifest.get("snapshot_records")), ("held for manual review", manifest.get("held")),
+               ("change notices", manifest.get("notices")), ("送付先情報 records", manifest.get("sofusaki_records")),
+               ("更新順番号", "{first}–{last}".format(**manifest.get("sequence", {"first": "", "last": ""}))),
+               ("operator", manifest["operator"]), ("code", manifest["code_version"])],
+        sections=[Section("Changes by kind", ["kind", "count"], rows),
+                  Section("Outputs", ["file", "records", "sha256"],
+                          [[o["file"], o["records"], o["sha256"]] for o in manifest.get("outputs", {}).values()])],
+    ).write(path)
+
+
+def reject_summary_rows(rejects: pl.DataFrame) -> list[list]:
+    return [[r["rule"], r["severity"], r["count"], r["records"]] for r in summarize(rejects).iter_rows(named=True)]

@@ -1,0 +1,119 @@
+"""Validation: every record checked against its layout's pandera schema; every failure a reject row.
+
+pandera runs lazily over the whole frame and collects every failure, not the first. Its failure cases carry the
+failing values, which are residents' data: we keep only where (row → record number, column → field) and which
+check (→ rule identifier), and drop the values at once; the SchemaErrors text, which quotes them, is never
+printed. A policy then decides whether the run fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+from pandera.config import ValidationDepth, config_context
+
+from juki import rejects as rj
+from juki.errors import InputUnusable, Where
+from juki.layout import Layout
+from juki.reader import RECORD_NO
+from juki.schemas import Context, schema_for
+from juki.schemas.catalogue import rule_for
+from juki.schemas.domain import CHECK_RULES
+
+# pandera's own names for its built-in checks, as our rule identifiers
+_BUILTIN = {"not_nullable": "required", "field_uniqueness": "unique"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When rejects fail a run: more than ``max_rejects`` rejected records, or more than ``max_percent`` %."""
+
+    max_rejects: int | None = 0
+    max_percent: float | None = None
+
+    def fails(self, rejected_records: int, records: int) -> bool:
+        if self.max_rejects is not None and rejected_records > self.max_rejects:
+            return True
+        return self.max_percent is not None and records > 0 and 100 * rejected_records / records > self.max_percent
+
+
+def validate_frame(df: pl.DataFrame, layout: Layout, context: Context = Context(),  # noqa: B008 - frozen
+                   juminhyo_strict: bool = False, name: str = "data", only: list[str] | None = None) -> pl.DataFrame:
+    """Reject rows (SCHEMA of juki.rejects) for every rule a record of ``df`` breaks; empty when all is well.
+
+    ``only``: the fields the frame was read with (a job that decodes part of a record validates that part)."""
+    schema = schema_for(layout, context)
+    if only is not None:
+        schema = schema.remove_columns([c for c in schema.columns if c not in set(only)])
+    try:
+        with config_context(validation_depth=ValidationDepth.SCHEMA_AND_DATA):
+            schema.validate(df, lazy=True)
+        return rj.empty()
+    except pa.errors.SchemaErrors as e:
+        cases = e.failure_cases.drop("failure_case")  # the values: never kept
+    structural = cases.filter(pl.col("index").is_null())
+    if structural.height:
+        row = structural.row(0, named=True)
+        raise InputUnusable(f"the data do not have the layout's columns and types ({row['check']})",
+                            Where(file=name, field=row["column"])) from None
+    offsets = {f.id: f.offset for f in layout.data.value_fields}
+    record_nos = df.get_column(RECORD_NO) if RECORD_NO in df.columns else pl.Series(range(2, df.height + 2))
+    rule_ids = [_rule_id(c) for c in cases["check"].to_list()]
+    out = pl.DataFrame({
+        "record_no": record_nos.gather(cases["index"]).cast(pl.Int64),
+        "field": cases["column"],
+        "offset": cases["column"].replace_strict(offsets, default=None, return_dtype=pl.Int64),
+        "rule": rule_ids,
+        "severity": [_severity(r, juminhyo_strict) for r in rule_ids],
+        "message": [rule_for(r).message for r in rule_ids],
+    })
+    return rj.conform(out).unique().sort("record_no", "offset", "rule")
+
+
+def _rule_id(check: str) -> str:
+    name = check.split("(", 1)[0]
+    return _BUILTIN.get(name) or CHECK_RULES.get(name) or name
+
+
+def _severity(rule_id: str, juminhyo_strict: bool) -> str:
+    if rule_id == "juminhyo_code.check_digit" and juminhyo_strict:
+        return rj.ERROR
+    return rule_for(rule_id).severity
+
+
+def merge_rejects(codec: pl.DataFrame, schema: pl.DataFrame) -> pl.DataFrame:
+    """A field the codec could not read is null to the schema: report the codec's reason, not "required" too."""
+    unread = codec.select("record_no", "field").unique()
+    schema = schema.join(unread, on=["record_no", "field"], how="anti")
+    return pl.concat([rj.conform(codec), rj.conform(schema)]).sort("record_no", "offset", "rule")
+
+
+def rejected_records(rejects: pl.DataFrame) -> int:
+    """Records with at least one error (warnings do not reject a record)."""
+    return rejects.filter(pl.col("severity") == rj.ERROR)["record_no"].n_unique()
+
+
+@dataclass(frozen=True)
+class FileValidation:
+    records: int
+    rejects: pl.DataFrame
+    header: dict
+
+    @property
+    def rejected_records(self) -> int:
+        return rejected_records(self.rejects)
+
+
+def validate_file(location, layout: Layout, juminhyo_rule=None, juminhyo_strict: bool = False,
+                  progress=None) -> FileValidation:
+    """Parse a file and validate every record: codec rejects and schema rejects together."""
+    from juki import storage  # noqa: PLC0415
+    from juki.reader import read_records  # noqa: PLC0415
+
+    df, result = read_records(location, layout, progress=progress)
+    context = Context(file_date=result.header.get("created_on"),
+                      **({"juminhyo_rule": juminhyo_rule} if juminhyo_rule else {}))
+    schema_rejects = validate_frame(df, layout, context, juminhyo_strict, storage.display_name(location))
+    return FileValidation(df.height, merge_rejects(result.rejects.to_frame(), schema_rejects), result.header)

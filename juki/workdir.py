@@ -1,0 +1,120 @@
+"""The workdir: one city's state. Run folders (outputs, snapshot, manifest), the lock, the run log.
+
+    WORKDIR/runs/<job>/<YYYYMMDD>/     a completed run: its outputs, its snapshot, manifest.json
+    WORKDIR/runs/<job>/.staging-…/     a run in progress (removed if it fails)
+    WORKDIR/failed/<job>-<YYYYMMDD>/   the rejects and report of a run the policy stopped (no outputs)
+    WORKDIR/locks/<job>.lock           held while a run of the job is going on
+
+A run builds everything in its staging folder and commits by renaming that folder into place: one atomic step,
+so a reader sees a whole run or none. A rerun swaps the old folder out first; if a crash falls between the two
+renames, the next run puts the old folder back (``recover``). The lock is an OS file lock: it dies with its
+process, so a killed run never blocks the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from juki.errors import UsageError, Where
+
+ENV = "JUKI_WORKDIR"
+DEFAULT = ".juki"
+
+
+def resolve(workdir: str | os.PathLike | None) -> Path:
+    return Path(workdir or os.environ.get(ENV) or DEFAULT).resolve()
+
+
+class Workdir:
+    def __init__(self, root: str | os.PathLike | None):
+        self.root = resolve(root)
+
+    def jobs(self, job: str) -> Path:
+        return self.root / "runs" / job
+
+    def run_dir(self, job: str, date: str) -> Path:
+        return self.jobs(job) / date
+
+    def failed_dir(self, job: str, date: str) -> Path:
+        return self.root / "failed" / f"{job}-{date}"
+
+    @contextlib.contextmanager
+    def lock(self, job: str) -> Iterator[None]:
+        path = self.root / "locks" / f"{job}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = path.read_text().strip() or "another process"
+                raise UsageError(f"another {job} run is in progress ({holder}); try again when it has finished",
+                                 Where(file=str(self.root))) from None
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()}".encode())
+            yield
+        finally:
+            os.close(fd)
+
+    @contextlib.contextmanager
+    def staging(self, job: str, date: str) -> Iterator[Path]:
+        """A fresh folder for a run's work; removed, with every temporary file in it, unless committed."""
+        path = self.jobs(job) / f".staging-{date}-{uuid.uuid4().hex[:8]}"
+        path.mkdir(parents=True, mode=0o700)
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def commit(self, staging: Path, job: str, date: str) -> Path:
+        final = self.run_dir(job, date)
+        old = final.with_name(f".old-{date}-{uuid.uuid4().hex[:8]}")
+        if final.exists():
+            os.rename(final, old)
+        os.rename(staging, final)
+        _fsync_dir(final.parent)
+        shutil.rmtree(old, ignore_errors=True)
+        return final
+
+    def recover(self, job: str) -> None:
+        """Undo what a crash left: stale staging folders go; a swapped-out run comes back if its place is empty."""
+        base = self.jobs(job)
+        if not base.exists():
+            return
+        for path in sorted(base.glob(".old-*")):
+            date = path.name.split("-")[1]
+            if not self.run_dir(job, date).exists():
+                os.rename(path, self.run_dir(job, date))
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+        for path in base.glob(".staging-*"):
+            shutil.rmtree(path, ignore_errors=True)
+
+    def manifests(self, job: str) -> list[dict]:
+        """Completed runs of a job, oldest business date first."""
+        base = self.jobs(job)
+        out = []
+        for path in sorted(base.glob("[0-9]" * 8)) if base.exists() else []:
+            manifest = path / "manifest.json"
+            if manifest.exists():
+                out.append(json.loads(manifest.read_text(encoding="utf-8")) | {"dir": str(path)})
+        return out
+
+    def latest_before(self, job: str, date: str) -> dict | None:
+        runs = [m for m in self.manifests(job) if m["business_date"] < date]
+        return runs[-1] if runs else None
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
