@@ -43,7 +43,9 @@ def test_every_event_kind_of_the_sample_becomes_a_notice_with_its_reason(sample_
     ido = table("ido_jiyu")
     notices, _ = read_records(outputs(runs[1], "koshin_tsuchi"), load_layout("koshin_tsuchi"))
     reasons = set(notices["ido_jiyu"].to_list())
-    for name in ("出生", "死亡", "転入", "国外からの転入", "転出", "転居", "氏名変更", "個人番号の変更", "住民票コードの変更"):
+    kinds = ("出生", "死亡", "転入", "国外からの転入", "転出", "転居", "氏名変更",
+             "個人番号の変更", "住民票コードの変更")
+    for name in kinds:
         assert ido.code_of(name) in reasons, name
     code_change = notices.filter(pl.col("ido_jiyu") == ido.code_of("住民票コードの変更"))
     assert code_change["kyu_juminhyo_code"].is_not_null().all()
