@@ -8,7 +8,6 @@ order under the job's lock; flows/nightly.py runs the same steps as Prefect task
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -18,7 +17,7 @@ import polars as pl
 
 from juki import derive as dv
 from juki import diff as df_
-from juki import notices, runinfo, sofusaki, storage
+from juki import jobs, notices, runinfo, sofusaki, storage
 from juki.config import default_config_path, load_config
 from juki.errors import InputUnusable, RecordsRejected, UsageError, Where
 from juki.layout import load_layout
@@ -26,7 +25,6 @@ from juki.reader import ReadResult, scan_records
 from juki.schemas import Context
 from juki.validate import Policy, merge_rejects, rejected_records, validate_frame
 from juki.workdir import Workdir
-from juki.writer import write_records
 
 JOB = "nightly"
 
@@ -60,9 +58,9 @@ def nightly_run(input: str, business_date: str, workdir=None, config=None, polic
             raise UsageError(f"business date {business_date} is older than the last processed one ({done[-1]}); "
                              "use `juki rerun` to process a past date again")
         prior = wd.latest_before(JOB, business_date)
-        config_path = str(config or default_config_path(input))
+        config_path = str(Path(config or default_config_path(input)).resolve())
         load_config(config_path)  # fail now, with the configuration's own message, not in the middle
-        with wd.staging(JOB, business_date) as staging:
+        with wd.staging(JOB, business_date) as staging, jobs.failures_recorded(wd, JOB, business_date, rerun):
             yield NightlyRun(str(input), business_date, str(wd.root), str(staging), config_path,
                              prior["dir"] if prior else None, prior["sequence"]["last"] if prior else 0,
                              policy.max_rejects, policy.max_percent, rerun)
@@ -85,8 +83,8 @@ def read_input(run: NightlyRun) -> dict:
     storage.write_parquet(source, run.path("source.parquet"))
     storage.write_parquet(rejects, run.path("rejects.parquet"))
     _enforce(run, rejects, source.height, "input")
-    return {"input": name, "input_sha256": handle.sha256, "layout_hash": layout.content_hash,
-            "records": source.height, "input_rejects": rejected_records(rejects)}
+    return {"input": name, "input_sha256": handle.sha256, "config_sha256": storage.sha256_of(run.config),
+            "layout_hash": layout.content_hash, "records": source.height, "input_rejects": rejected_records(rejects)}
 
 
 def _check_header(header: dict, run: NightlyRun, config, name: str) -> None:
@@ -139,16 +137,7 @@ def derive_and_diff(run: NightlyRun) -> dict:
 
 
 def _prior_snapshot(run: NightlyRun) -> pl.DataFrame | None:
-    """The prior run's snapshot, after checking it is the one its manifest recorded."""
-    if run.prior_dir is None:
-        return None
-    manifest = json.loads((Path(run.prior_dir) / "manifest.json").read_text(encoding="utf-8"))
-    path = Path(run.prior_dir) / "snapshot.parquet"
-    expected = manifest["snapshot"]["sha256"]
-    if not path.exists() or storage.sha256_of(path) != expected:
-        raise InputUnusable("the prior snapshot is missing or does not match its manifest (corrupted?); "
-                            "restore it or rerun that date", Where(file=str(path)))
-    return pl.read_parquet(path)
+    return None if run.prior_dir is None else jobs.load_snapshot(Path(run.prior_dir))
 
 
 def write_outputs(run: NightlyRun) -> dict:
@@ -164,50 +153,34 @@ def write_outputs(run: NightlyRun) -> dict:
     rejects = pl.concat([pl.read_parquet(run.path("rejects.parquet")), sofu_rejects, checked])
     _enforce(run, rejects, changes.height, "output")
     seq = rows["koshin_jun_bango"]
+    staging, day = Path(run.staging), run.business_date
     outputs = {
-        "koshin_tsuchi": _write(run, f"koshin_{run.business_date}.dat", notice_layout, rows, header,
-                                {"first_seq": seq.min(), "last_seq": seq.max()}),
-        "sofusaki": _write(run, f"sofusaki_{run.business_date}.dat", sofu_layout, sofu, header),
+        "koshin_tsuchi": jobs.write_output(staging, f"koshin_{day}.dat", notice_layout, rows, header,
+                                           {"first_seq": seq.min(), "last_seq": seq.max()}),
+        "sofusaki": jobs.write_output(staging, f"sofusaki_{day}.dat", sofu_layout, sofu, header),
     }
     storage.write_parquet(rejects, run.path("rejects.parquet"))
     return {"outputs": outputs, "sequence": {"first": seq.min(), "last": seq.max() if seq.len() else run.last_seq},
             "sofusaki_records": sofu.height, "notices": rows.height}
 
 
-def _write(run: NightlyRun, name: str, layout, frame: pl.DataFrame, header: dict, trailer: dict | None = None) -> dict:
-    with storage.atomic_output(run.path(name)) as sink:
-        count = write_records(sink, layout, frame, header, trailer, name=name)
-    return {"file": name, "sha256": sink.sha256, "records": count, "layout": layout.name,
-            "layout_hash": layout.content_hash}
-
-
 def commit(run: NightlyRun, steps: dict) -> dict:
     """Manifest, human files, temporary files with personal data gone, then the one rename that publishes."""
     snapshot = run.path("snapshot.parquet")
-    held = pl.read_parquet(run.path("held.parquet"))
-    rejects = pl.read_parquet(run.path("rejects.parquet"))
-    files = {"rejects": runinfo.write_rejects(rejects, run.path("rejects.csv")),
-             "held": runinfo.write_held(held, run.path("held.csv"))}
-    for temporary in ("source.parquet", "changes.parquet", "held.parquet", "rejects.parquet"):
-        run.path(temporary).unlink()
+    files = {"rejects": runinfo.write_rejects(pl.read_parquet(run.path("rejects.parquet")), run.path("rejects.csv")),
+             "held": runinfo.write_held(pl.read_parquet(run.path("held.parquet")), run.path("held.csv"))}
     manifest = runinfo.manifest(JOB, run.business_date, asdict(run), steps,
                                 snapshot={"file": snapshot.name, "sha256": storage.sha256_of(snapshot)},
                                 files=files)
-    runinfo.write_report(manifest, run.path("report.html"))
-    runinfo.write_manifest(manifest, run.path("manifest.json"))
-    final = Workdir(run.workdir).commit(Path(run.staging), JOB, run.business_date)
-    return manifest | {"dir": str(final)}
+    return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), manifest,
+                        temporary=("source.parquet", "changes.parquet", "held.parquet", "rejects.parquet"))
 
 
 STEPS: tuple[Callable[[NightlyRun], dict], ...] = (read_input, derive_and_diff, write_outputs)
 
 
-def direct(fn, *args):
-    return fn(*args)
-
-
 def run_nightly(input: str, business_date: str, workdir=None, config=None, policy: Policy = Policy(),  # noqa: B008
-                rerun: dict | None = None, call=direct) -> dict:
+                rerun: dict | None = None, call=jobs.direct) -> dict:
     """The whole job; ``call`` lets an orchestrator run each step its own way (flows/nightly.py)."""
     with nightly_run(input, business_date, workdir, config, policy, rerun) as run:
         steps = {step.__name__: call(step, run) for step in STEPS}

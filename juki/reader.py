@@ -10,6 +10,7 @@ about every bad record at once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -37,6 +38,7 @@ class ReadResult:
     data_records: int = 0
     bytes_read: int = 0
     rejects: RejectSink = field(default_factory=RejectSink)
+    content: hashlib._Hash = field(default_factory=hashlib.sha256)  # of the data records, for a content_hash
 
 
 def scan_records(handle: BinaryIO, layout: Layout, name: str, columns: list[str] | None = None,
@@ -45,6 +47,7 @@ def scan_records(handle: BinaryIO, layout: Layout, name: str, columns: list[str]
     """Yield the data records of an open file as DataFrames (first column ``record_no``, 1-based in the file)."""
     result = result if result is not None else ReadResult()
     fields = _select(layout.data, columns, name)
+    hashed = any(f.id == "content_hash" for f in layout.trailer.fields)
     L = layout.record_length
     first = read_exact(handle, L + 2)
     if not first:
@@ -78,6 +81,8 @@ def scan_records(handle: BinaryIO, layout: Layout, name: str, columns: list[str]
             record_nos = data_rows + record_no
             batch = decode_fields(block[data_rows, :L], fields, record_nos, result.rejects)
             result.data_records += len(data_rows)
+            if hashed:
+                result.content.update(block[data_rows].tobytes())
             yield batch.insert_column(0, pl.Series(RECORD_NO, record_nos, dtype=pl.Int64))
         record_no += whole
         result.bytes_read += len(chunk)
@@ -206,8 +211,14 @@ def _check_constants(header: dict, layout: Layout, name: str) -> None:
 
 
 def _reconcile(result: ReadResult, layout: Layout, name: str, last_no: int) -> None:
+    """The trailer's count (and content hash, where the layout has one) against what the whole file held."""
     stated = result.trailer.get("record_count")
     if stated is not None and stated != result.data_records:
         raise InputUnusable(f"the trailer counts {stated} data records, the file holds {result.data_records}",
                             Where(file=name, record=last_no, field="record_count",
                                   offset=layout.trailer.field("record_count").offset))
+    stated_hash = result.trailer.get("content_hash")
+    if stated_hash is not None and stated_hash != result.content.hexdigest():
+        raise InputUnusable("the trailer's content hash does not match the data records (changed or damaged)",
+                            Where(file=name, record=last_no, field="content_hash",
+                                  offset=layout.trailer.field("content_hash").offset))

@@ -46,10 +46,11 @@ def now() -> str:
 
 
 def manifest(job: str, business_date: str, run: dict, steps: dict, **extra) -> dict:
+    """The run's record: what ran, on what (locations and hashes), by whom, with which code, and the counts."""
+    params = {k: (storage.display_name(v) if k == "input" else v) for k, v in run.items()
+              if k not in ("staging", "rerun")}
     body = {"job": job, "business_date": business_date, "status": "completed", "finished_at": now(),
-            "operator": operator(), "code_version": code_version(),
-            "input": {"location": storage.display_name(run["input"]), "config": run["config"]},
-            "prior_dir": run["prior_dir"], "rerun": run.get("rerun")}
+            "operator": operator(), "code_version": code_version(), "run": params, "rerun": run.get("rerun")}
     for name, values in steps.items():
         body.update(values if name != "read_input" else {"read": values})
     return body | extra
@@ -58,6 +59,10 @@ def manifest(job: str, business_date: str, run: dict, steps: dict, **extra) -> d
 def write_manifest(manifest: dict, path: Path) -> None:
     with storage.atomic_output(path) as sink:
         sink.write(json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8") + b"\n")
+
+
+def read_manifest(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def write_rejects(rejects: pl.DataFrame, path) -> dict:

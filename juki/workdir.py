@@ -83,6 +83,27 @@ class Workdir:
         shutil.rmtree(old, ignore_errors=True)
         return final
 
+    def keep_history(self, job: str, date: str) -> None:
+        """Before a rerun replaces a run, keep its manifest: `juki runs` shows what was superseded."""
+        manifest = self.run_dir(job, date) / "manifest.json"
+        if manifest.exists():
+            history = self.jobs(job) / "history"
+            history.mkdir(parents=True, exist_ok=True, mode=0o700)
+            n = len(list(history.glob(f"{date}.*.json")))
+            shutil.copy2(manifest, history / f"{date}.{n + 1}.json")
+
+    def history(self, job: str) -> list[dict]:
+        """Manifests of runs that a rerun superseded."""
+        base = self.jobs(job) / "history"
+        files = sorted(base.glob("*.json")) if base.exists() else []
+        return [json.loads(p.read_text(encoding="utf-8")) for p in files]
+
+    def failed(self, job: str) -> list[dict]:
+        """Manifests of the last failed run of each business date (a later success does not remove them)."""
+        base = self.root / "failed"
+        files = sorted(base.glob(f"{job}-*/manifest.json")) if base.exists() else []
+        return [json.loads(p.read_text(encoding="utf-8")) for p in files]
+
     def recover(self, job: str) -> None:
         """Undo what a crash left: stale staging folders go; a swapped-out run comes back if its place is empty."""
         base = self.jobs(job)

@@ -64,7 +64,8 @@ def _run_checks(module, context: Context) -> dict[str, list[pa.Check]]:
     for field_id in getattr(module, "JUMINHYO_CODE_FIELDS", ()):
         out.setdefault(field_id, []).extend([
             on_column("juminhyo_code.length", lambda c: c.str.contains(r"^[0-9]{11}$")),
-            on_column("juminhyo_code.check_digit", lambda c: is_valid_expr(c, rule)),
+            on_column("juminhyo_code.check_digit",
+                      lambda c: pl.when(c.str.contains(r"^[0-9]{11}$")).then(is_valid_expr(c, rule))),
         ])
     if context.file_date:
         file_date = context.file_date

@@ -40,10 +40,16 @@ def _ok(data: PolarsData, expr: pl.Expr) -> pl.LazyFrame:
     return data.lazyframe.select(expr.fill_null(True).alias(data.key))
 
 
+@domain_check("kojin_bango.length")
+def kojin_bango_twelve_digits(data: PolarsData) -> pl.LazyFrame:
+    return _ok(data, pl.col(data.key).str.contains(r"^[0-9]{12}$"))
+
+
 @domain_check("kojin_bango.check_digit")
 def kojin_bango_check_digit(data: PolarsData) -> pl.LazyFrame:
+    """Only of a well-formed number: a wrong length is kojin_bango.length's to report, once."""
     c = pl.col(data.key)
-    return _ok(data, (c.str.len_bytes() == 12) & kojin_bango_is_valid_expr(c))
+    return _ok(data, pl.when(c.str.contains(r"^[0-9]{12}$")).then(kojin_bango_is_valid_expr(c)))
 
 
 @domain_check("kojin_bango.duplicate_active", "removed_when")
@@ -62,7 +68,9 @@ def dantai_code_check_digit(data: PolarsData) -> pl.LazyFrame:
 
 @domain_check("dantai_code.unknown")
 def dantai_code_known(data: PolarsData) -> pl.LazyFrame:
-    return _ok(data, pl.col(data.key).is_in(known_dantai_codes()))
+    """Only of a code with a right check digit: a wrong one is dantai_code.check_digit's to report, once."""
+    c = pl.col(data.key)
+    return _ok(data, pl.when(dantai_code_is_valid_expr(c)).then(c.is_in(known_dantai_codes())))
 
 
 def known_dantai_codes() -> list[str]:

@@ -19,7 +19,7 @@ class HonninKakunin(pa.DataFrameModel):
     shichoson_code: str = pa.Field(nullable=False, dantai_code_check_digit=(), dantai_code_known=())
     yubin_bango: str = pa.Field(nullable=True, yubin_bango_seven_digits=())
     jusho_gaiji_su: int = pa.Field(nullable=True, gaiji_count_of="jusho")
-    kojin_bango: str = pa.Field(nullable=False, kojin_bango_check_digit=(),
+    kojin_bango: str = pa.Field(nullable=False, kojin_bango_twelve_digits=(), kojin_bango_check_digit=(),
                                 kojin_bango_unique_among_active={"removed_when": ("record_jokyo_flag", "1")})
     tennyu_mae_shichoson_code: str = pa.Field(nullable=True, dantai_code_check_digit=(), dantai_code_known=())
     tennyu_mae_jusho_gaiji_su: int = pa.Field(nullable=True, gaiji_count_of="tennyu_mae_jusho")

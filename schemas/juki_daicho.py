@@ -10,7 +10,7 @@ from . import domain  # noqa: F401 - registers the domain check methods used bel
 class JukiDaicho(pa.DataFrameModel):
     """Domain rules, field by field. Every field also gets its kind, width and code table from the layout."""
 
-    kojin_bango: str = pa.Field(nullable=True, kojin_bango_check_digit=(),
+    kojin_bango: str = pa.Field(nullable=True, kojin_bango_twelve_digits=(), kojin_bango_check_digit=(),
                                 kojin_bango_unique_among_active={"removed_when": ("shojo_flag", "1")})
     shikibetsu_bango: str = pa.Field(nullable=False, unique=True)
     shojo_flag: str = pa.Field(nullable=False, shojo_agrees_with="jyohyo_ido_ymd")

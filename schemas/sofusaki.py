@@ -34,7 +34,7 @@ class Sofusaki(pa.DataFrameModel):
     shimei: str = pa.Field(nullable=False)
     seinengappi: str = pa.Field(nullable=False, birth_date_real_or_fusho=())
     seibetsu: str = pa.Field(nullable=False)
-    kojin_bango: str = pa.Field(nullable=False, kojin_bango_check_digit=())
+    kojin_bango: str = pa.Field(nullable=False, kojin_bango_twelve_digits=(), kojin_bango_check_digit=())
     yubin_bango: str = pa.Field(nullable=True, yubin_bango_seven_digits=())
     sofusaki_yubin_bango: str = pa.Field(nullable=True, yubin_bango_seven_digits=())
     daitai_shimei: str = pa.Field(nullable=True, no_gaiji=())

@@ -12,10 +12,10 @@ import os
 import sys
 import traceback
 
-from juki.cli import codec_cmd, layout_cmd, nightly_cmd, sample_cmd, validate_cmd
+from juki.cli import codec_cmd, jobs_cmd, layout_cmd, nightly_cmd, reconcile_cmd, sample_cmd, validate_cmd
 from juki.errors import EXIT_UNUSABLE, JukiError
 
-COMMANDS = (layout_cmd, codec_cmd, validate_cmd, nightly_cmd, sample_cmd)
+COMMANDS = (layout_cmd, codec_cmd, validate_cmd, nightly_cmd, jobs_cmd, reconcile_cmd, sample_cmd)
 EPILOG = "exit codes: 0 ok, 1 records rejected, 2 input unusable (or a usage error)"
 
 

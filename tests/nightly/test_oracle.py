@@ -11,7 +11,7 @@ import polars as pl
 from juki.codes import table
 from juki.layout import load_layout
 from juki.reader import read_records
-from tests.nightly.conftest import DAYS, sample_input
+from tests.conftest import DAYS, sample_input
 
 
 def oracle(before: str, after: str) -> dict:

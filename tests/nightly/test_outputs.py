@@ -9,8 +9,7 @@ import polars as pl
 from juki.codes import table
 from juki.layout import load_layout
 from juki.reader import read_records
-from tests.conftest import run_cli
-from tests.nightly.conftest import DAYS, sample_input
+from tests.conftest import DAYS, run_cli, sample_input
 
 
 def outputs(manifest: dict, role: str) -> Path:

@@ -12,8 +12,7 @@ import pytest
 
 from juki import nightly
 from juki.errors import UsageError
-from tests.conftest import run_cli
-from tests.nightly.conftest import DAYS, copy_workdir, run_days, sample_input
+from tests.conftest import DAYS, copy_workdir, run_cli, run_days, sample_input
 
 PUBLISHED = ("koshin_20260402.dat", "sofusaki_20260402.dat", "snapshot.parquet", "rejects.csv", "held.csv")
 

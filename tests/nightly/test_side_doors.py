@@ -15,7 +15,7 @@ from flows.nightly import nightly
 from juki import nightly as core
 from juki.layout import load_layout
 from juki.reader import read_records
-from tests.nightly.conftest import DAYS, SAMPLE
+from tests.conftest import DAYS, SAMPLE
 
 
 def personal_values() -> set[str]:

@@ -1,0 +1,17 @@
+"""Prefect flow of the annual consistency job: the core's steps as tasks, counts as the artifact."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from flows.common import as_task, business_date, publish_counts
+from juki.consistency import run_consistency
+
+
+@flow(name="consistency", persist_result=False, log_prints=False)
+def consistency(date: str | None = None, workdir: str | None = None, config: str | None = None) -> dict:
+    """The snapshot of ``date`` (YYYY-MM-DD; by default yesterday in Tokyo, the last nightly run's date)."""
+    manifest = run_consistency(business_date(date), workdir, config, call=as_task)
+    counts = {"records": manifest["records"]}
+    publish_counts("consistency-counts", counts)
+    return counts

@@ -1,0 +1,16 @@
+"""Prefect flow of an ad hoc rerun: a past business date of a job, with the reason and operator recorded."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from flows.common import as_task, business_date, publish_counts
+from juki.rerun import rerun as rerun_job
+
+
+@flow(name="rerun", persist_result=False, log_prints=False)
+def rerun(job: str, date: str, reason: str, workdir: str | None = None, force: bool = False) -> dict:
+    manifest = rerun_job(job, business_date(date), reason, workdir, force, call=as_task)
+    counts = {k: manifest[k] for k in ("notices", "sofusaki_records", "records") if isinstance(manifest.get(k), int)}
+    publish_counts("rerun-counts", counts)
+    return counts

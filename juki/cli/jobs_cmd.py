@@ -1,0 +1,73 @@
+"""`juki consistency`, `juki rerun`, `juki runs`: the annual job, reruns of past dates, and the run history."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from juki.cli.nightly_cmd import add_common, business_date, print_summary, staged
+from juki.consistency import run_consistency
+from juki.errors import EXIT_OK
+from juki.rerun import JOBS, history, rerun
+
+
+def register(sub) -> None:
+    c = sub.add_parser("consistency", help="write the 整合性確認 files (prefecture, J-LIS) from a date's snapshot")
+    c.add_argument("--date", required=True, type=business_date, help="business date YYYY-MM-DD of the snapshot")
+    add_common(c)
+    c.set_defaults(run=run_consistency_cmd)
+
+    r = sub.add_parser("rerun", help="run a past business date again from the inputs its manifest recorded")
+    r.add_argument("--job", required=True, choices=JOBS)
+    r.add_argument("--date", required=True, type=business_date, help="business date YYYY-MM-DD")
+    r.add_argument("--reason", required=True, help="why (recorded in the run's manifest with your user name)")
+    r.add_argument("--force", action="store_true", help="run even though an input changed since (recorded)")
+    r.add_argument("--workdir", help="the city's workdir (default: $JUKI_WORKDIR, else ./.juki)")
+    r.set_defaults(run=run_rerun)
+
+    h = sub.add_parser("runs", help="past runs: business date, status, counts, superseded by a rerun or not")
+    h.add_argument("--job", choices=JOBS)
+    h.add_argument("--since", type=business_date, help="from this business date YYYY-MM-DD")
+    h.add_argument("--workdir", help="the city's workdir (default: $JUKI_WORKDIR, else ./.juki)")
+    h.add_argument("--json", action="store_true", help="machine-readable output")
+    h.set_defaults(run=run_runs)
+
+
+def run_consistency_cmd(args) -> int:
+    m = run_consistency(args.date, args.workdir, args.config, call=staged)
+    print(f"consistency {m['business_date']}: {m['records']:,} records")
+    for role, out in m["outputs"].items():
+        print(f"  {role:<10} {out['file']}  {out['sha256']}")
+    print(f"  outputs in {m['dir']}")
+    return EXIT_OK
+
+
+def run_rerun(args) -> int:
+    m = rerun(args.job, args.date, args.reason, args.workdir, args.force, call=staged)
+    if args.job == "nightly":
+        print_summary(m)
+    else:
+        print(f"consistency {m['business_date']}: {m['records']:,} records, outputs in {m['dir']}")
+    print(f"  rerun recorded: reason and operator in {m['dir']}/manifest.json")
+    if m["rerun"]["changed_inputs"]:
+        print(f"  forced although these changed: {', '.join(m['rerun']['changed_inputs'])}")
+    if m["later_runs"]:
+        print(f"  note: later runs ({', '.join(m['later_runs'])}) were made from the superseded outputs; "
+              "rerun them too if this one changed anything", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_runs(args) -> int:
+    rows = history(args.workdir, args.job, args.since)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("no runs yet")
+        return EXIT_OK
+    print(f"{'job':<12} {'date':<9} {'status':<11} {'records':>8} {'notices':>8} {'sofusaki':>8}  finished / rerun")
+    for r in rows:
+        note = f"rerun: {r['rerun']}" if r["rerun"] else (r["error"] or "")
+        print(f"{r['job']:<12} {r['business_date']:<9} {r['status']:<11} {r.get('records', ''):>8} "
+              f"{r.get('notices', ''):>8} {r.get('sofusaki', ''):>8}  {r['finished_at'] or ''} {note}")
+    return EXIT_OK

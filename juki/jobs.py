@@ -1,0 +1,70 @@
+"""What every job does the same way: write an output into its staging folder, and publish the run.
+
+A job's outputs are written through the layouts' writer into the staging folder; publishing writes the manifest
+and the report, removes the temporary files that held personal data, and renames the folder into place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import polars as pl
+
+from juki import runinfo, storage
+from juki.errors import InputUnusable, JukiError, Where
+from juki.layout import Layout
+from juki.workdir import Workdir
+from juki.writer import write_records
+
+
+def direct(fn, *args):
+    """How the CLI runs a step: just call it (an orchestrator passes its own, see flows/common.py)."""
+    return fn(*args)
+
+
+def write_output(staging: Path, name: str, layout: Layout, frame: pl.DataFrame, header: dict,
+                 trailer: dict | None = None) -> dict:
+    with storage.atomic_output(staging / name) as sink:
+        count = write_records(sink, layout, frame, header, trailer, name=name)
+    return {"file": name, "sha256": sink.sha256, "records": count, "layout": layout.name,
+            "layout_hash": layout.content_hash}
+
+
+def publish(workdir: str, job: str, business_date: str, staging: Path, manifest: dict,
+            temporary: tuple[str, ...] = ()) -> dict:
+    for name in temporary:
+        (staging / name).unlink(missing_ok=True)
+    runinfo.write_report(manifest, staging / "report.html")
+    runinfo.write_manifest(manifest, staging / "manifest.json")
+    wd = Workdir(workdir)
+    wd.keep_history(job, business_date)
+    final = wd.commit(staging, job, business_date)
+    return manifest | {"dir": str(final)}
+
+
+def load_snapshot(run_dir: Path) -> pl.DataFrame:
+    """A nightly run's snapshot, after checking it is the one its manifest recorded."""
+    path = run_dir / "snapshot.parquet"
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    if not path.exists() or storage.sha256_of(path) != manifest["snapshot"]["sha256"]:
+        raise InputUnusable("the snapshot is missing or does not match its manifest (corrupted?); "
+                            "restore it or rerun that date", Where(file=str(path)))
+    return pl.read_parquet(path)
+
+
+@contextmanager
+def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: dict | None) -> Iterator[None]:
+    """A run that fails leaves a manifest saying so (status, reason, counts only) for `juki runs`."""
+    try:
+        yield
+    except BaseException as e:
+        reason = str(e) if isinstance(e, JukiError) else f"{type(e).__name__} (details withheld)"
+        failed = wd.failed_dir(job, business_date)
+        runinfo.write_manifest({"job": job, "business_date": business_date, "status": "failed",
+                                "finished_at": runinfo.now(), "operator": runinfo.operator(),
+                                "code_version": runinfo.code_version(), "error": reason.splitlines()[0],
+                                "rerun": rerun}, failed / "manifest.json")
+        raise
