@@ -27,6 +27,7 @@ class Converted:
     records: int
     rejects: pl.DataFrame
     output_sha256: str
+    input_sha256: str | None = None
 
 
 def layout_meta(layout: Layout, header: dict) -> dict:
@@ -38,7 +39,8 @@ def parse_to_parquet(location, layout: Layout, out, progress: Callable[[ReadResu
     """Stream a fixed-width file into Parquet, one row group per batch; memory stays at one batch."""
     result = ReadResult()
     name = storage.display_name(location)
-    with storage.open_input(location) as handle, storage.atomic_output(out) as sink:
+    with storage.open_input(location) as raw, storage.atomic_output(out) as sink:
+        handle = storage.HashingReader(raw)
         writer = None
         try:
             for batch in scan_records(handle, layout, name, result=result, progress=progress):
@@ -51,7 +53,7 @@ def parse_to_parquet(location, layout: Layout, out, progress: Callable[[ReadResu
         finally:
             if writer is not None:  # also on failure, before the temporary output is discarded
                 writer.close()
-    return Converted(result.data_records, result.rejects.to_frame(), sink.sha256)
+    return Converted(result.data_records, result.rejects.to_frame(), sink.sha256, handle.sha256)
 
 
 def _with_meta(schema, layout: Layout, header: dict):

@@ -1,8 +1,9 @@
 """住民基本台帳 → 本人確認情報: the 36 items of 別添1 (2), derived column by column.
 
 Who is in it (seed, 別添1 (2) 対象となる本人の範囲): every resident and every 消除者, except those removed by
-death. The dead are returned too, flagged, because the diff must explain why they leave the snapshot. Records
-held for manual review (処理停止情報) are flagged; the diff keeps their previous version.
+death. The dead are returned too, flagged, because the diff must explain why they leave the snapshot; so are
+消除者 past the retention period (150 years), who leave it without a notice. Records held for manual review
+(処理停止情報) are flagged; the diff keeps their previous version.
 
 Items whose value depends on history (住民となった日 of a person whose last change was not a 記載, 旧住民票コード,
 住民票コード使用年月日, 更新順番号, 更新禁止フラグ) are left null here and filled by the diff from the prior snapshot.
@@ -28,7 +29,7 @@ SOURCE_FIELDS = [
 ]
 # Carried beside the 36 items: the stable person id that links a 住民票コード change, and what 送付先情報 needs.
 EXTRA = ["shikibetsu_bango", "ho30_45_kubun", "zairyu_kikan_manryo_ymd"]
-HELD, DEAD = "_held", "_dead"
+HELD, DEAD, EXPIRED = "_held", "_dead", "_expired"
 
 
 def honnin_columns() -> list[str]:
@@ -89,8 +90,11 @@ def derive(juki: pl.DataFrame, config: CityConfig, business_date: str) -> pl.Dat
         # The business date, not the clock: the same input gives the same bytes.
         pl.lit(f"{business_date}000000").alias("timestamp"),
     ]
+    # 除票 past the retention period (住基法施行令第34条: 150 years) leave the snapshot, without a notice.
+    cutoff = f"{int(business_date[:4]) - config.jyohyo_years:04d}{business_date[4:]}"
     flags = [(pl.col("shori_teishi") == "1").fill_null(False).alias(HELD),
-             (removed & (pl.col("ido_jiyu") == ido.code_of("死亡"))).fill_null(False).alias(DEAD)]
+             (removed & (pl.col("ido_jiyu") == ido.code_of("死亡"))).fill_null(False).alias(DEAD),
+             (removed & (pl.coalesce("jyohyo_ido_ymd", "jumin_ido_ymd") < cutoff)).fill_null(False).alias(EXPIRED)]
     out = juki.select(*items, *[pl.col(c) for c in EXTRA], pl.col(RECORD_NO), *flags)
-    return out.select(*honnin_columns(), *EXTRA, RECORD_NO, HELD, DEAD).cast(
+    return out.select(*honnin_columns(), *EXTRA, RECORD_NO, HELD, DEAD, EXPIRED).cast(
         column_schema(load_layout("honnin_kakunin").data))

@@ -16,7 +16,7 @@ import polars as pl
 
 from juki import rejects as rj
 from juki.codes import table
-from juki.derive import DEAD, EXTRA, HELD, honnin_columns
+from juki.derive import DEAD, EXPIRED, EXTRA, HELD, honnin_columns
 from juki.reader import RECORD_NO
 from juki.schemas.catalogue import rule_for
 
@@ -44,14 +44,17 @@ class Diff:
 
 def baseline(current: pl.DataFrame) -> Diff:
     """The first run: today's persons become the snapshot; no notices (there is nothing to compare with)."""
-    held = current.filter(pl.col(HELD) & ~pl.col(DEAD))
-    snap = current.filter(~pl.col(HELD) & ~pl.col(DEAD)).with_columns(pl.lit("0").alias("koshin_kinshi_flag"))
+    gone = pl.col(DEAD) | pl.col(EXPIRED)
+    held = current.filter(pl.col(HELD) & ~gone)
+    snap = current.filter(~pl.col(HELD) & ~gone).with_columns(pl.lit("0").alias("koshin_kinshi_flag"))
     return Diff(_snapshot(snap), _no_changes(current), rj.empty(), _held(held, "baseline"))
 
 
 def diff(prior: pl.DataFrame, current: pl.DataFrame, business_date: str, last_seq: int) -> Diff:
     ido = table("ido_jiyu")
-    live, dead = current.filter(~pl.col(DEAD)), current.filter(pl.col(DEAD))
+    live = current.filter(~pl.col(DEAD) & ~pl.col(EXPIRED))
+    dead = current.filter(pl.col(DEAD))
+    expired = current.filter(pl.col(EXPIRED) & ~pl.col(DEAD)).select("juminhyo_code")
     pairs = _pair(prior, live)
     cols = [c for c in honnin_columns() if c not in BOOKKEEPING]
     differs = {c: pl.col(c).ne_missing(pl.col(f"{c}_p")) for c in cols}
@@ -67,6 +70,7 @@ def diff(prior: pl.DataFrame, current: pl.DataFrame, business_date: str, last_se
     gone = prior.join(live.select(pl.col("juminhyo_code")), on="juminhyo_code", how="anti") \
         .join(pairs.select(pl.col(PRIOR_KEY).alias("juminhyo_code")), on="juminhyo_code", how="anti")
     deaths, lost = _deaths(gone, dead, ido)
+    lost = lost.join(expired, on="juminhyo_code", how="anti")  # past retention: leaves without a notice
     held_now = pl.col(HELD) | (pl.col("koshin_kinshi_flag_p") == "1").fill_null(False)
     moving = pairs.filter(pl.col(KIND) != "unchanged")
     held = moving.filter(held_now)

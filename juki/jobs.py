@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from juki import runinfo, storage
+from juki import runinfo, runlog, storage
 from juki.errors import InputUnusable, JukiError, Where
 from juki.layout import Layout
 from juki.workdir import Workdir
@@ -42,7 +42,25 @@ def publish(workdir: str, job: str, business_date: str, staging: Path, manifest:
     wd = Workdir(workdir)
     wd.keep_history(job, business_date)
     final = wd.commit(staging, job, business_date)
+    log_run(workdir, job, "completed", manifest)
     return manifest | {"dir": str(final)}
+
+
+def log_run(workdir: str, job: str, outcome: str, manifest: dict) -> None:
+    """One run-log line per run: inputs and outputs by location and SHA-256, counts, never values."""
+    read = manifest.get("read", {})
+    inputs = [{"location": read.get("input"), "sha256": read.get("input_sha256")},
+              {"location": manifest.get("run", {}).get("config"), "sha256": read.get("config_sha256")}]
+    outputs = [{"file": o["file"], "sha256": o["sha256"], "records": o["records"]}
+               for o in manifest.get("outputs", {}).values()]
+    if "snapshot" in manifest:
+        outputs.append(manifest["snapshot"])
+    counts = {k: v for k, v in {**read, **manifest}.items() if isinstance(v, int) and not isinstance(v, bool)}
+    counts |= {f"changes.{k}": v for k, v in manifest.get("changes", {}).items()}
+    rerun = manifest.get("rerun")
+    name = f"rerun {job}" if rerun else job
+    runlog.append(workdir, name, outcome, manifest["business_date"], [i for i in inputs if i["location"]],
+                  outputs, counts, {"reason": rerun["reason"], "forced": rerun["forced"]} if rerun else None)
 
 
 def load_snapshot(run_dir: Path) -> pl.DataFrame:
@@ -63,8 +81,9 @@ def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: dict | N
     except BaseException as e:
         reason = str(e) if isinstance(e, JukiError) else f"{type(e).__name__} (details withheld)"
         failed = wd.failed_dir(job, business_date)
-        runinfo.write_manifest({"job": job, "business_date": business_date, "status": "failed",
-                                "finished_at": runinfo.now(), "operator": runinfo.operator(),
-                                "code_version": runinfo.code_version(), "error": reason.splitlines()[0],
-                                "rerun": rerun}, failed / "manifest.json")
+        manifest = {"job": job, "business_date": business_date, "status": "failed", "finished_at": runinfo.now(),
+                    "operator": runinfo.operator(), "code_version": runinfo.code_version(),
+                    "error": reason.splitlines()[0], "rerun": rerun}
+        runinfo.write_manifest(manifest, failed / "manifest.json")
+        log_run(str(wd.root), job, f"failed: {manifest['error']}", manifest)
         raise

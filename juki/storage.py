@@ -1,27 +1,57 @@
-"""The one module that knows about paths, URLs, smart-open and fsspec.
+"""The one module that knows about paths, URLs, smart-open, fsspec, s3fs and paramiko.
 
-Everything else receives an open binary handle. Inputs may be local paths or URLs (file://, sftp://, s3://…):
-smart-open streams them (and unpacks .gz/.bz2/.zst on the way). Outputs are written atomically: to a temporary
-file next to the target, flushed and fsynced, made owner-only, then renamed over the target, so a reader never
-sees half a file and a failed run leaves nothing behind. Remote outputs are written locally the same way and then
-uploaded under a temporary name and renamed, which SFTP and S3 both make atomic for a single object.
+Everything else receives an open binary handle. Inputs may be local paths or URLs (file://, sftp://, s3://):
+fsspec opens the remote bytes and smart-open streams them (unpacking .gz/.bz2/.zst on the way). A remote read
+that loses its connection is reopened at the byte it had reached, a few times with a short pause, then stops
+with one line naming the location (``StorageError``).
+
+Outputs are written atomically: to a temporary file next to the target, flushed and fsynced, made owner-only,
+then renamed over the target, so a reader never sees half a file and a failed run leaves nothing behind. A
+remote output is written locally the same way, then uploaded: over SFTP to a hidden ``.NAME.XXXX.part`` that is
+made owner-only before any byte is written and then renamed over the target with OpenSSH's atomic
+posix-rename; to S3 with one PUT (or a multipart upload), which S3 publishes whole or not at all.
+
+Credentials never come from a URL (one with a password is refused: URLs land in manifests and the run log):
+- SFTP: the user's SSH setup. ``$JUKI_SSH_CONFIG`` or ``~/.ssh/config`` gives HostName, Port, User,
+  IdentityFile, IdentitiesOnly and UserKnownHostsFile; keys come from there, ``~/.ssh/id_*`` and the agent.
+  The server's key must already be in known_hosts (``UserKnownHostsFile``, else ``~/.ssh/known_hosts``, and
+  ``/etc/ssh/ssh_known_hosts``): an unknown or changed host key is refused, never added. (smart-open's and
+  fsspec's own SFTP defaults accept any unknown host key, which is why the connection is made here.)
+- S3: botocore's usual chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws, and
+  AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for an S3-compatible server.
 """
 
 from __future__ import annotations
 
 import contextlib
+import getpass
 import hashlib
+import io
 import os
+import posixpath
+import secrets
+import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from juki.errors import InputUnusable, Where
+from juki.errors import EXIT_UNUSABLE, InputUnusable, JukiError, Where
 
 OWNER_ONLY = 0o600
 _CHUNK = 1 << 20
+RETRIES = 3  # reconnections after a dropped connection, before giving up
+BACKOFF = (0.2, 0.5, 1.0)  # seconds before each reconnection
+TIMEOUT = 30.0  # seconds: connecting, and waiting for a reply on an open connection
+
+
+class StorageError(JukiError):
+    """A remote location could not be reached, read or written (connection, host key, credentials)."""
+
+    exit_code = EXIT_UNUSABLE
 
 
 def is_url(location: str | os.PathLike) -> bool:
@@ -62,7 +92,7 @@ def open_input(location: str | os.PathLike) -> Iterator[BinaryIO]:
         else:
             import smart_open
 
-            handle = smart_open.open(str(location), "rb", compression="infer_from_extension")
+            handle = smart_open.open(_ResumingReader(str(location)), "rb", compression="infer_from_extension")
     except FileNotFoundError:
         raise InputUnusable("file not found", Where(file=name)) from None
     except IsADirectoryError:
@@ -98,6 +128,7 @@ def read_bytes(location: str | os.PathLike) -> bytes:
 
 
 def sha256_of(location: str | os.PathLike) -> str:
+    """The SHA-256 of what ``open_input`` reads (a remote input is streamed, not copied)."""
     digest = hashlib.sha256()
     with open_input(location) as f:
         while chunk := f.read(_CHUNK):
@@ -109,13 +140,18 @@ def sha256_of(location: str | os.PathLike) -> str:
 def atomic_output(location: str | os.PathLike) -> Iterator[BinaryIO]:
     """Write to ``location`` all or nothing, owner-only; the handle also hashes what is written (``.sha256``)."""
     path = local_path(location)
-    if path is None:
-        with _atomic_local(Path(tempfile.mkdtemp(prefix="juki-upload-")) / "out") as handle:
+    if path is not None:
+        with _atomic_local(path) as handle:
+            yield handle
+        return
+    _remote_target(str(location))  # a bad URL fails before anything is written
+    scratch = Path(tempfile.mkdtemp(prefix="juki-upload-"))  # 0700: the local copy holds personal data too
+    try:
+        with _atomic_local(scratch / "out") as handle:
             yield handle
         _upload(handle.final_path, str(location))
-        return
-    with _atomic_local(path) as handle:
-        yield handle
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def write_parquet(frame, location) -> str:
@@ -170,15 +206,280 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _upload(local: Path, url: str) -> None:
+# --- remote locations ------------------------------------------------------------------------------------------
+
+
+class _ResumingReader(io.RawIOBase):
+    """A remote file read from start to end; a dropped connection is reopened at the byte reached."""
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.url, self.name, self.pos = url, urlsplit(url).path, 0  # name: smart-open infers compression
+        self._handle, self.size = _retrying(url, "cannot connect", self._open)
+
+    def _open(self, fresh: bool):
+        fs, path = _filesystem(self.url, fresh)
+        info = fs.info(path)
+        if info.get("type") == "directory":
+            raise IsADirectoryError(path)
+        handle = fs.open(path, "rb")
+        handle.seek(self.pos)
+        return handle, info["size"]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        def attempt(fresh: bool) -> bytes:
+            if fresh:
+                with contextlib.suppress(Exception):
+                    self._handle.close()
+                self._handle, self.size = self._open(fresh)
+            data = self._handle.read(len(buffer))
+            if not data and self.pos < self.size:
+                raise EOFError(f"end of stream at byte {self.pos} of {self.size}")
+            return data
+
+        data = _retrying(self.url, f"connection lost at byte {self.pos:,}", attempt)
+        buffer[: len(data)] = data
+        self.pos += len(data)
+        return len(data)
+
+    def readall(self) -> bytes:
+        parts = []
+        while chunk := self.read(_CHUNK):
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        if not self.closed:
+            with contextlib.suppress(Exception):
+                self._handle.close()
+        super().close()
+
+
+def _retrying(url: str, failure: str, attempt: Callable[[bool], object]):
+    """``attempt(fresh)`` until it works: on a connection error, reconnect (fresh=True) up to RETRIES times."""
+    for tries in range(RETRIES + 1):
+        try:
+            return attempt(tries > 0)
+        except (JukiError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError,
+                FileExistsError):
+            raise
+        except Exception as e:
+            if not _transient(e):
+                raise _explained(e, url) from None
+            _forget(url)
+            if tries == RETRIES:
+                raise StorageError(f"{failure}; gave up after {RETRIES} retries ({type(e).__name__})",
+                                   Where(file=display_name(url))) from None
+            time.sleep(BACKOFF[min(tries, len(BACKOFF) - 1)])
+    raise AssertionError("unreachable")
+
+
+_REFUSALS = ("AuthenticationException", "BadHostKeyException", "PasswordRequiredException", "NoCredentialsError",
+             "ConfigParseError", "IncompatiblePeer")
+
+
+def _transient(error: Exception) -> bool:
+    """A connection that dropped or timed out (worth a retry), not a refused login or a missing library."""
+    if any(c.__name__ in _REFUSALS for c in type(error).__mro__) or "No authentication methods" in str(error):
+        return False
+    transient: list[type[BaseException]] = [OSError, EOFError]
+    with contextlib.suppress(ImportError):
+        import paramiko
+
+        transient.append(paramiko.SSHException)
+    with contextlib.suppress(ImportError):
+        import botocore.exceptions as bce
+
+        transient += [bce.HTTPClientError, bce.IncompleteReadError, bce.ResponseStreamingError]
+    with contextlib.suppress(ImportError):
+        import aiohttp
+
+        transient.append(aiohttp.ClientError)
+    return isinstance(error, tuple(transient))
+
+
+def _explained(error: Exception, url: str) -> JukiError:
+    """A refusal as one line; the library's own text is not shown (it may quote what it choked on)."""
+    kind = next((c.__name__ for c in type(error).__mro__ if c.__name__ in _REASONS), type(error).__name__)
+    reason = _REASONS.get(kind, f"remote storage error ({kind})")
+    if "No authentication methods" in str(error):
+        reason = _REASONS["AuthenticationException"]
+    return StorageError(reason, Where(file=display_name(url)))
+
+
+_EXTRA = "remote locations need the 'remote' extra: pip install 'juki-etl[remote]'"
+_REASONS = {
+    "AuthenticationException": "SSH login refused: no accepted key (IdentityFile in the SSH config, ~/.ssh/id_*, "
+                               "or the agent)",
+    "PasswordRequiredException": "the SSH key is encrypted: load it into the agent (ssh-add)",
+    "BadHostKeyException": "the server's host key differs from the one in known_hosts: refused",
+    "NoCredentialsError": "no S3 credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws)",
+    "ImportError": _EXTRA,
+    "FileNotFoundError": "not found",
+    "PermissionError": "permission denied",
+    "NotADirectoryError": "a parent is not a directory",
+    "IsADirectoryError": "is a directory, not a file",
+}
+
+
+_CONNECTIONS: dict[tuple, object] = {}
+_LOCK = threading.Lock()
+
+
+def _remote_target(url: str) -> tuple[str, tuple]:
+    """The scheme and connection key of a remote URL; refuses what this module does not support."""
+    parts = urlsplit(url)
+    where = Where(file=display_name(url))
+    if parts.password is not None:
+        raise StorageError("a password in the URL is not accepted (URLs are logged): use an SSH key or the "
+                           "agent for sftp://, the AWS environment or ~/.aws for s3://", where)
+    if parts.scheme == "s3":
+        env = ("AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID")
+        return "s3", ("s3", *(os.environ.get(k) for k in env))
+    if parts.scheme in ("sftp", "ssh"):
+        if not parts.hostname:
+            raise StorageError("an sftp:// URL needs a host", where)
+        return "sftp", ("sftp", parts.hostname, parts.port, parts.username, os.environ.get("JUKI_SSH_CONFIG"))
+    raise StorageError(f"unsupported URL scheme {parts.scheme!r} (use a path, file://, sftp:// or s3://)", where)
+
+
+def _filesystem(url: str, fresh: bool = False):
+    """An fsspec filesystem for the URL's server and the path on it; one connection per server, reused."""
+    scheme, key = _remote_target(url)
+    parts = urlsplit(url)
+    with _LOCK:
+        fs = None if fresh else _CONNECTIONS.get(key)
+        if fs is None:
+            _forget_locked(key)
+            fs = _CONNECTIONS[key] = _connect_s3() if scheme == "s3" else _connect_sftp(parts)
+    path = f"{parts.hostname}{parts.path}" if scheme == "s3" else unquote(parts.path)
+    return fs, path
+
+
+def _forget(url: str) -> None:
+    """Drop the cached connection of a URL's server (after it failed), closing it."""
+    with _LOCK:
+        _forget_locked(_remote_target(url)[1])
+
+
+def _forget_locked(key: tuple) -> None:
+    fs = _CONNECTIONS.pop(key, None)
+    client = getattr(fs, "client", None)  # an SFTP filesystem holds a paramiko SSHClient
+    if client is not None:
+        with contextlib.suppress(Exception):
+            client.close()
+
+
+def _connect_s3():
     import fsspec
 
-    fs, remote = fsspec.core.url_to_fs(url)
-    tmp = f"{remote}.part"
+    return fsspec.filesystem("s3", skip_instance_cache=True, config_kwargs={
+        "connect_timeout": TIMEOUT, "read_timeout": TIMEOUT})
+
+
+def _connect_sftp(parts):
+    """An SFTP filesystem over paramiko, set up from the SSH config; the host key must be known."""
+    import fsspec
+    import paramiko
+
+    path = Path(os.environ.get("JUKI_SSH_CONFIG") or "~/.ssh/config").expanduser()
+    config = paramiko.SSHConfig.from_path(str(path)) if path.exists() else paramiko.SSHConfig()
+    cfg = config.lookup(parts.hostname)
+    host, port = cfg.get("hostname", parts.hostname), parts.port or int(cfg.get("port", 22))
+    user = unquote(parts.username) if parts.username else cfg.get("user") or getpass.getuser()
+    only = cfg.get("identitiesonly", "no") == "yes"
+    user_known = cfg.get("userknownhostsfile", "~/.ssh/known_hosts ~/.ssh/known_hosts2").split()
+    known = [os.path.expanduser(p) for p in [*user_known, "/etc/ssh/ssh_known_hosts"]]
+    fs = fsspec.filesystem(
+        "sftp", host=host, port=port, username=user, skip_instance_cache=True,
+        key_filename=[os.path.expanduser(p) for p in cfg.get("identityfile", [])] or None,
+        look_for_keys=not only, allow_agent=not only, host_key_policy=_known_hosts_only(known),
+        timeout=TIMEOUT, banner_timeout=TIMEOUT, auth_timeout=TIMEOUT, channel_timeout=TIMEOUT)
+    fs.ftp.get_channel().settimeout(TIMEOUT)  # a server that stops answering is a dropped connection
+    return fs
+
+
+def _known_hosts_only(files: list[str]):
+    """A paramiko host-key policy that accepts a server only with the key known_hosts holds for it."""
+    import paramiko
+
+    class KnownHostsOnly(paramiko.MissingHostKeyPolicy):
+        def __init__(self):
+            self.keys = paramiko.HostKeys()
+            for name in files:
+                with contextlib.suppress(OSError):
+                    self.keys.load(name)
+
+        def missing_host_key(self, client, hostname, key):
+            known = self.keys.lookup(hostname) or {}
+            if known.get(key.get_name()) == key:
+                return
+            state = "differs from the one in known_hosts" if known else "is not in known_hosts"
+            raise StorageError(f"the host key of {hostname} {state}: refused (check its fingerprint, then add "
+                               "it to known_hosts)")
+
+    return KnownHostsOnly()
+
+
+def _upload(local: Path, url: str) -> None:
+    """Publish a finished local file at a remote URL, all or nothing, retrying a dropped connection."""
+    scheme, _ = _remote_target(url)
+
+    def attempt(fresh: bool) -> None:
+        fs, path = _filesystem(url, fresh)
+        if scheme == "s3":
+            fs.put_file(str(local), path)  # one PUT, or a multipart upload s3fs aborts on failure
+        else:
+            _put_sftp(fs, local, path, url)
+
     try:
-        fs.put_file(str(local), tmp)
-        fs.mv(tmp, remote)
-    finally:
-        with contextlib.suppress(OSError):
-            local.unlink()
-            local.parent.rmdir()
+        _retrying(url, "upload failed", attempt)
+    except OSError as e:  # not found, permission denied… (a dropped connection is a StorageError by now)
+        raise StorageError(f"cannot write: {_explained(e, url).reason}", Where(file=display_name(url))) from None
+
+
+def _put_sftp(fs, local: Path, path: str, url: str) -> None:
+    """Upload to a hidden owner-only .part beside the target, check its size, then rename it over the target."""
+    sftp = fs.ftp
+    parent, name = posixpath.split(path)
+    _makedirs(sftp, parent)
+    part, created = posixpath.join(parent, f".{name}.{secrets.token_hex(4)}.part"), False
+    try:
+        with sftp.open(part, "wx") as out:
+            created = True
+            out.chmod(OWNER_ONLY)  # before any byte is written: the server's umask may be looser
+            out.set_pipelined(True)
+            with open(local, "rb") as src:
+                while chunk := src.read(_CHUNK):
+                    out.write(chunk)
+        if sftp.stat(part).st_size != local.stat().st_size:
+            raise EOFError("the uploaded file is shorter than the local one")
+        sftp.posix_rename(part, path)  # atomic, and replaces an existing target
+    except BaseException:
+        if created:
+            _discard(url, part)
+        raise
+
+
+def _discard(url: str, part: str) -> None:
+    """Best effort: remove a half-uploaded .part, over a new connection if the old one dropped."""
+    for fresh in (False, True):
+        with contextlib.suppress(Exception):
+            _filesystem(url, fresh)[0].ftp.remove(part)
+            return
+
+
+def _makedirs(sftp, directory: str) -> None:
+    missing = []
+    while directory not in ("", "/"):
+        try:
+            sftp.stat(directory)
+            break
+        except FileNotFoundError:
+            missing.append(directory)
+            directory = posixpath.dirname(directory)
+    for d in reversed(missing):
+        sftp.mkdir(d, 0o700)

@@ -41,6 +41,12 @@ def run_cli(*args: str) -> CliResult:
 def cli():
     return run_cli
 
+
+@pytest.fixture(autouse=True)
+def private_workdir(tmp_path, monkeypatch):
+    """Commands run without --workdir write their run log here, never into the developer's ./.juki."""
+    monkeypatch.setenv("JUKI_WORKDIR", str(tmp_path / "default-workdir"))
+
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 DAYS = ["20260401", "20260402", "20260403"]
 

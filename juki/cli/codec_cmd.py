@@ -6,6 +6,7 @@ import sys
 import unicodedata
 
 from juki import storage
+from juki.cli.audit_cmd import add_workdir
 from juki.cli.progress import Progress
 from juki.cli.report import print_reject_summary, write_rejects
 from juki.convert import parse_to_parquet, write_from_parquet
@@ -20,7 +21,8 @@ def register(sub) -> None:
     p.add_argument("--layout", required=True, help="layout name (juki layout list) or layout file")
     p.add_argument("--out", required=True, help="output Parquet file")
     p.add_argument("--rejects", help="where to write rejected records (default: OUT.rejects.csv)")
-    p.set_defaults(run=run_parse)
+    add_workdir(p)
+    p.set_defaults(run=run_parse, audit="parse")
 
     w = sub.add_parser("write", help="write a Parquet file as a fixed-width file")
     w.add_argument("input", help="Parquet file (from `juki parse`, or with the layout's columns)")
@@ -28,13 +30,15 @@ def register(sub) -> None:
     w.add_argument("--out", required=True, help="output file (path or URL)")
     w.add_argument("--created-on", help="header 作成年月日 YYYYMMDD (default: kept from the Parquet file)")
     w.add_argument("--dantai-code", help="header 団体コード (default: kept from the Parquet file)")
-    w.set_defaults(run=run_write)
+    add_workdir(w)
+    w.set_defaults(run=run_write, audit="write")
 
     i = sub.add_parser("inspect", help="show one record field by field: offset, bytes, value, problems")
     i.add_argument("file", help="input file: a path or a URL")
     i.add_argument("--layout", required=True, help="layout name or layout file")
     i.add_argument("--record", required=True, type=int, help="record number, 1 = the header")
-    i.set_defaults(run=run_inspect)
+    add_workdir(i)
+    i.set_defaults(run=run_inspect, audit="inspect")
 
 
 def run_parse(args) -> int:
@@ -42,6 +46,9 @@ def run_parse(args) -> int:
     progress = Progress("parse")
     done = parse_to_parquet(args.file, layout, args.out, progress=progress.reader())
     seconds = progress.done()
+    args.audit_record = {"inputs": [{"location": storage.display_name(args.file), "sha256": done.input_sha256}],
+                         "outputs": [{"location": storage.display_name(args.out), "sha256": done.output_sha256}],
+                         "counts": {"records": done.records, "rejects": done.rejects.height}}
     print(f"parsed {done.records:,} data records in {seconds:.1f} s -> {storage.display_name(args.out)}")
     if done.rejects.height:
         target = args.rejects or f"{args.out}.rejects.csv"
@@ -55,6 +62,9 @@ def run_write(args) -> int:
     layout = load_layout(args.layout)
     header = {k: v for k, v in (("created_on", args.created_on), ("dantai_code", args.dantai_code)) if v}
     done = write_from_parquet(args.input, layout, args.out, header)
+    args.audit_record = {"inputs": [{"location": storage.display_name(args.input)}],
+                         "outputs": [{"location": storage.display_name(args.out), "sha256": done.output_sha256}],
+                         "counts": {"records": done.records}}
     print(f"wrote {done.records:,} data records -> {storage.display_name(args.out)} ({done.output_sha256})")
     return EXIT_OK
 
@@ -62,6 +72,8 @@ def run_write(args) -> int:
 def run_inspect(args) -> int:
     layout = load_layout(args.layout)
     view = inspect_record(args.file, layout, args.record)
+    args.audit_record = {"inputs": [{"location": storage.display_name(args.file)}],
+                         "counts": {"record_no": view.record_no}}
     out = sys.stdout
     out.write(f"record {view.record_no}: {view.role} record of {layout.name} "
               f"({layout.record_length} bytes, terminator {view.terminator})\n")

@@ -12,10 +12,21 @@ import os
 import sys
 import traceback
 
-from juki.cli import codec_cmd, jobs_cmd, layout_cmd, nightly_cmd, reconcile_cmd, sample_cmd, validate_cmd
+from juki.cli import (
+    access_cmd,
+    audit_cmd,
+    codec_cmd,
+    jobs_cmd,
+    layout_cmd,
+    nightly_cmd,
+    reconcile_cmd,
+    sample_cmd,
+    validate_cmd,
+)
 from juki.errors import EXIT_UNUSABLE, JukiError
 
-COMMANDS = (layout_cmd, codec_cmd, validate_cmd, nightly_cmd, jobs_cmd, reconcile_cmd, sample_cmd)
+COMMANDS = (layout_cmd, codec_cmd, validate_cmd, nightly_cmd, jobs_cmd, reconcile_cmd, access_cmd, audit_cmd,
+            sample_cmd)
 EPILOG = "exit codes: 0 ok, 1 records rejected, 2 input unusable (or a usage error)"
 
 
@@ -29,6 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    code = EXIT_UNUSABLE
+    try:
+        code = _run(args)
+        return code
+    finally:
+        if getattr(args, "audit", None):
+            audit_cmd.record(args, "completed" if code == 0 else f"exit {code}")
+
+
+def _run(args) -> int:
     try:
         return int(args.run(args) or 0)
     except JukiError as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from juki import storage
+from juki.cli.audit_cmd import add_workdir
 from juki.errors import EXIT_OK, EXIT_REJECTED
 from juki.reconcile import DIFFERS, EXPLAIN, KEY, load_side, reconcile
 from juki.report import Report, Section
@@ -16,7 +17,8 @@ def register(sub) -> None:
     p.add_argument("--ours", required=True, help="our snapshot (.parquet) or our consistency file")
     p.add_argument("--theirs", required=True, help="the file the prefecture or J-LIS sent back (path or URL)")
     p.add_argument("--out", help="folder for discrepancies.csv and reconcile.html (default: ./reconcile-THEIRS)")
-    p.set_defaults(run=run)
+    add_workdir(p)
+    p.set_defaults(run=run, audit="reconcile")
 
 
 def run(args) -> int:
@@ -25,6 +27,10 @@ def run(args) -> int:
     out = Path(args.out or f"reconcile-{Path(str(args.theirs)).stem}")
     write_rejects(result.discrepancies, out / "discrepancies.csv")
     counts = result.counts()
+    args.audit_record = {"inputs": [{"location": storage.display_name(args.ours)},
+                                    {"location": storage.display_name(args.theirs)}],
+                         "outputs": [{"location": str(out)}], "counts": {"ours": result.ours, "theirs": result.theirs,
+                                                                         **counts}}
     report = Report(
         title="整合性確認 reconciliation",
         verdict="the two copies agree" if result.agree else "the two copies differ",

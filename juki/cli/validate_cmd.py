@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from juki import storage
+from juki.cli.audit_cmd import add_workdir
 from juki.cli.progress import Progress
 from juki.cli.report import print_reject_summary, write_rejects
 from juki.config import default_config_path, load_config
@@ -25,7 +26,8 @@ def register(sub) -> None:
     p.add_argument("--max-rejects", type=int, default=0,
                    help="fail when more records than this are rejected (default 0: any reject fails)")
     p.add_argument("--max-reject-percent", type=float, help="fail when more than this %% of records are rejected")
-    p.set_defaults(run=run)
+    add_workdir(p)
+    p.set_defaults(run=run, audit="validate")
 
 
 def run(args) -> int:
@@ -36,6 +38,8 @@ def run(args) -> int:
     done = validate_file(args.file, layout, config.juminhyo_rule if config else None,
                          config.juminhyo_strict if config else False, progress=progress.reader())
     progress.done()
+    args.audit_record = {"inputs": [{"location": storage.display_name(args.file)}],
+                         "counts": {"records": done.records, "rejected": done.rejected_records}}
     policy = Policy(args.max_rejects, args.max_reject_percent)
     failed = policy.fails(done.rejected_records, done.records)
     name = storage.display_name(args.file)

@@ -9,14 +9,17 @@ Dates are proleptic Gregorian throughout. Before 明治6年 (1873) Japan used th
 明治1–5年 month/day converted here is not the historical 旧暦 date; no living resident is affected and this
 is what register systems do, but do not use these functions for historical research.
 
-Vector twins never parse with a date library: validity is integer arithmetic on the digits (month range,
-days in month, leap years), which is exact, fast and cannot disagree with the scalar twin on odd input.
+Vector twins cast the digits to one integer and never parse with a date library: YYYYMMDD validity is integer
+arithmetic (the MMDD of a common year, 0229 in leap years), which is exact and cannot disagree with the scalar
+twin on odd input. 和暦 conversion is a lookup: an era writes at most 99 years of dates, so every (era, YYMMDD)
+that exists is enumerated once from the era table (about 91,000 for the five eras) and mapped to its YYYYMMDD.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -25,8 +28,6 @@ from os import PathLike
 from pathlib import Path
 
 import polars as pl
-
-_MAX_YMD = 99991231  # "no end" for the current era, as a YYYYMMDD integer
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,6 @@ def default_eras() -> Eras:
     """The era table shipped with juki (`juki.layouts/codes/nengo.csv`)."""
     resource = files("juki.layouts") / "codes" / "nengo.csv"
     return _parse_eras(resource.read_text(encoding="utf-8"), "nengo.csv")
-
-
-def _ymd_int(d: date) -> int:
-    return d.year * 10000 + d.month * 100 + d.day
 
 
 def _is_ascii_digits(s: object, n: int) -> bool:
@@ -141,39 +138,52 @@ def ymd_is_fusho(s: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------- vector
 
+_COMMON_MMDD = [m * 100 + d for m in range(1, 13) for d in range(1, monthrange(2001, m)[1] + 1)]  # 0229 aside
+_FUSHO_MMDD = [m * 100 for m in range(13)]  # MM00, MM 00-12
+_SPAN = 10**6  # lookup key of a 和暦 date: era index · _SPAN + YYMMDD
 
-def _int(e: pl.Expr, offset: int, length: int) -> pl.Expr:
-    # strict=False: a non-digit slice becomes null instead of raising; the shape test then answers.
-    return e.str.slice(offset, length).cast(pl.Int32, strict=False)
 
-
-def _is_real_date(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    days_in_month = (
-        pl.when(m == 2)
-        .then(pl.when(leap).then(29).otherwise(28))
-        .when(m.is_in([4, 6, 9, 11]))
-        .then(30)
-        .otherwise(31)
-    )
-    return (y >= 1) & m.is_between(1, 12) & d.is_between(1, days_in_month)
+def _digits(e: pl.Expr, n: int) -> tuple[pl.Expr, pl.Expr]:
+    """(shape test, integer value) of an n-digit string, n <= 9. The cast (strict=False: null, never an error)
+    reads ASCII digits after an optional sign; the byte length pins the width and "+" is ruled out explicitly
+    ("-" never casts to an unsigned integer). One cast, not a slice and a cast per field: far cheaper."""
+    return (e.str.len_bytes() == n) & ~e.str.starts_with("+"), e.cast(pl.UInt32, strict=False)
 
 
 def _null_safe(e: pl.Expr, result: pl.Expr) -> pl.Expr:
-    return pl.when(e.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(result)
+    # `result` says False for a null row; keep "unknown" unknown.
+    return pl.when(e.is_not_null()).then(result)
 
 
 def ymd_is_valid_expr(e: pl.Expr) -> pl.Expr:
     """Vector twin of `ymd_is_valid`; null in gives null out."""
-    shape = e.str.contains(r"^[0-9]{8}$")
-    return _null_safe(e, shape & _is_real_date(_int(e, 0, 4), _int(e, 4, 2), _int(e, 6, 2)).fill_null(False))
+    shape, x = _digits(e, 8)
+    y, mmdd = x // 10000, x % 10000
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    real = (y >= 1) & (mmdd.is_in(_COMMON_MMDD) | ((mmdd == 229) & leap))
+    return _null_safe(e, shape & real.fill_null(False))
 
 
 def ymd_is_fusho_expr(e: pl.Expr) -> pl.Expr:
     """Vector twin of `ymd_is_fusho`; null in gives null out."""
-    shape = e.str.contains(r"^[0-9]{8}$")
-    fusho = (_int(e, 0, 4) >= 1) & (_int(e, 4, 2) <= 12) & (_int(e, 6, 2) == 0)
-    return _null_safe(e, shape & fusho.fill_null(False))
+    shape, x = _digits(e, 8)
+    return _null_safe(e, shape & ((x >= 10000) & (x % 10000).is_in(_FUSHO_MMDD)).fill_null(False))
+
+
+@lru_cache(maxsize=8)
+def _wareki_table(eras: Eras) -> tuple[dict[str, int], pl.Series, pl.Series]:
+    """(era code → key base, keys, "YYYYMMDD"): every day each era can write, 年 01 to 99 within its days."""
+    base: dict[str, int] = {}
+    keys, ymds = [], []
+    for i, era in enumerate(eras.eras):
+        base.setdefault(era.code, i * _SPAN)  # as Eras.get: the first era with the code
+        last = date(min(era.first_day.year + 98, 9999), 12, 31)  # 31 December of 年 99
+        last = min(last, era.last_day or last)
+        for k in range((last - era.first_day).days + 1):
+            d = era.first_day + timedelta(days=k)
+            keys.append(i * _SPAN + (d.year - era.first_day.year + 1) * 10000 + d.month * 100 + d.day)
+            ymds.append(f"{d.year:04d}{d.month:02d}{d.day:02d}")
+    return base, pl.Series(keys, dtype=pl.UInt32), pl.Series(ymds, dtype=pl.String)
 
 
 def wareki_to_ymd_expr(code_expr: pl.Expr, yymmdd_expr: pl.Expr, eras: Eras | None = None) -> pl.Expr:
@@ -181,22 +191,7 @@ def wareki_to_ymd_expr(code_expr: pl.Expr, yymmdd_expr: pl.Expr, eras: Eras | No
 
     Vector twin of `wareki_to_date(...).strftime("%Y%m%d")`. Integer codes are accepted (cast to string).
     """
-    table = (eras or default_eras()).eras
-    code = code_expr.cast(pl.String)
-
-    def per_era(values: dict[str, int]) -> pl.Expr:
-        return code.replace_strict(values, default=None, return_dtype=pl.Int32)
-
-    base_year = per_era({e.code: e.first_day.year for e in table})
-    first = per_era({e.code: _ymd_int(e.first_day) for e in table})
-    last = per_era({e.code: _ymd_int(e.last_day) if e.last_day else _MAX_YMD for e in table})
-    yy, mm, dd = _int(yymmdd_expr, 0, 2), _int(yymmdd_expr, 2, 2), _int(yymmdd_expr, 4, 2)
-    year = base_year + yy - 1
-    ok = (
-        yymmdd_expr.str.contains(r"^[0-9]{6}$")
-        & (yy >= 1)
-        & _is_real_date(year, mm, dd)
-        & (year * 10000 + mm * 100 + dd).is_between(first, last)
-    )
-    ymd = year.cast(pl.String).str.zfill(4) + yymmdd_expr.str.slice(2, 4)
-    return pl.when(ok).then(ymd).otherwise(pl.lit(None, pl.String))
+    base, keys, ymds = _wareki_table(eras or default_eras())
+    era = code_expr.cast(pl.String).replace_strict(base, default=None, return_dtype=pl.UInt32)
+    shape, yymmdd = _digits(yymmdd_expr, 6)
+    return pl.when(shape).then((era + yymmdd).replace_strict(keys, ymds, default=None))
