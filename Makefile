@@ -14,9 +14,12 @@ $(BIN)/juki: pyproject.toml constraints.txt
 
 install: $(BIN)/juki
 
-# The main job on the bundled sample data: parse every day's 住民基本台帳ファイル.
+# The main job on the bundled sample: the nightly run for day 0 (the baseline) then day 1, in a fresh workdir.
+DEMO := $(WORKDIR)/sample
 run: install
-	for f in sample_data/juki_daicho_*.dat; do $(BIN)/juki parse $$f --layout juki_daicho --out $(WORKDIR)/$$(basename $$f .dat).parquet || exit $$?; done
+	rm -rf $(DEMO)
+	$(BIN)/juki nightly --input sample_data/juki_daicho_20260401.dat --date 2026-04-01 --workdir $(DEMO)
+	$(BIN)/juki nightly --input sample_data/juki_daicho_20260402.dat --date 2026-04-02 --workdir $(DEMO)
 
 test: install
 	$(BIN)/python -m pytest
