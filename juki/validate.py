@@ -84,9 +84,10 @@ def _severity(rule_id: str, juminhyo_strict: bool) -> str:
 
 
 def merge_rejects(codec: pl.DataFrame, schema: pl.DataFrame) -> pl.DataFrame:
-    """A field the codec could not read is null to the schema: report the codec's reason, not "required" too."""
-    unread = codec.select("record_no", "field").unique()
-    schema = schema.join(unread, on=["record_no", "field"], how="anti")
+    """A record the codec could not read is reported by the codec's reasons alone: its unreadable fields are null
+    to the schema, and every rule that reads them (required, 外字数, 項目長 …) would only echo the codec."""
+    unread = codec.select("record_no").unique()
+    schema = schema.join(unread, on="record_no", how="anti")
     return pl.concat([rj.conform(codec), rj.conform(schema)]).sort("record_no", "offset", "rule")
 
 

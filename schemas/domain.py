@@ -111,7 +111,8 @@ def seion_kana_of(data: PolarsData, *, reading_field: str) -> pl.LazyFrame:
 
 @domain_check("gaiji_su.mismatch", "text_field")
 def gaiji_count_of(data: PolarsData, *, text_field: str) -> pl.LazyFrame:
-    return _ok(data, pl.col(data.key) == count_gaiji_expr(pl.col(text_field)).fill_null(0))
+    """A blank count reads as 0: right for a value without 外字, wrong for one with."""
+    return _ok(data, pl.col(data.key).fill_null(0) == count_gaiji_expr(pl.col(text_field)).fill_null(0))
 
 
 @domain_check("gaiji_flag.mismatch", "text_fields")
@@ -122,7 +123,8 @@ def gaiji_flag_of(data: PolarsData, *, text_fields: tuple[str, ...]) -> pl.LazyF
 
 @domain_check("komoku_len.mismatch", "text_field")
 def byte_length_of(data: PolarsData, *, text_field: str) -> pl.LazyFrame:
-    return _ok(data, pl.col(data.key) == cp932_len_expr(pl.col(text_field)).fill_null(0))
+    """A blank length reads as 0: right for a blank value, wrong for any other."""
+    return _ok(data, pl.col(data.key).fill_null(0) == cp932_len_expr(pl.col(text_field)).fill_null(0))
 
 
 @domain_check("shojo.mismatch", "date_field")
