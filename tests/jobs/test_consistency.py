@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from juki.codes import table
 from juki.consistency import run_consistency
 from juki.layout import load_layout
 from juki.reader import read_records
-from juki.writer import write_records
+from juki.sample.plant import NEW_ADDRESS, NEW_NUMBER, plant_differences
 from tests.conftest import copy_workdir, run_cli, sample_input
 
 
@@ -51,33 +50,11 @@ def test_same_snapshot_same_bytes(consistency_run, tmp_path):
         assert again["outputs"][role]["sha256"] == manifest["outputs"][role]["sha256"]
 
 
-def planted_copy(source: Path, target: Path) -> dict:
-    """Their copy with four planted differences: a changed address, a missing record, an extra record, a
-    changed 個人番号. Returns the keys, to compare with what reconciliation finds."""
-    layout = load_layout("seigo_kakunin")
-    df, result = read_records(source, layout)
-    df = df.drop("record_no")
-    keys = df["juminhyo_code"].to_list()
-    moved, missing, renumbered = keys[10], keys[20], keys[30]
-    df = df.with_columns(
-        pl.when(pl.col("juminhyo_code") == moved).then(pl.lit("宮城県石巻市穀町９９番")).otherwise("jusho")
-        .alias("jusho"),
-        pl.when(pl.col("juminhyo_code") == renumbered).then(pl.lit("123456789018")).otherwise("kojin_bango")
-        .alias("kojin_bango"),
-    ).filter(pl.col("juminhyo_code") != missing)
-    extra = df.head(1).with_columns(pl.lit("99999999996").alias("juminhyo_code"))
-    df = pl.concat([df, extra]).sort("juminhyo_code")
-    buf = io.BytesIO()
-    write_records(buf, layout, df, result.header)
-    target.write_bytes(buf.getvalue())
-    return {"differs": {moved: "jusho", renumbered: "kojin_bango"}, "only_ours": missing, "only_theirs": "99999999996"}
-
-
 def test_reconciliation_finds_exactly_the_planted_differences(consistency_run, tmp_path):
     wd, manifest = consistency_run
     ours = Path(manifest["dir"]) / manifest["outputs"]["todofuken"]["file"]
     theirs = tmp_path / "returned.dat"
-    planted = planted_copy(ours, theirs)
+    planted = plant_differences(ours, theirs)
     result = run_cli("reconcile", "--ours", ours, "--theirs", theirs, "--out", tmp_path / "rec")
     assert result.code == 1
     found = pl.read_csv(tmp_path / "rec" / "discrepancies.csv", schema_overrides={"juminhyo_code": pl.String})
@@ -85,7 +62,7 @@ def test_reconciliation_finds_exactly_the_planted_differences(consistency_run, t
     assert rows == {(planted["only_ours"], "only_ours", ""), (planted["only_theirs"], "only_theirs", ""),
                     *((k, "differs", f) for k, f in planted["differs"].items())}
     html = (tmp_path / "rec" / "reconcile.html").read_text()
-    assert "宮城県石巻市穀町９９番" not in html and "123456789018" not in html
+    assert NEW_ADDRESS not in html and NEW_NUMBER not in html
     assert "jusho" in html and "kojin_bango" in html
 
 
