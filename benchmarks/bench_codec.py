@@ -50,18 +50,23 @@ result = {"parse_seconds": seconds, "rows": rows, "rejects": len(res.rejects), "
 
 PER_RECORD = """
 import time
+import polars as pl
 from juki.layout import load_layout
 layout = load_layout(layout_name)
-fields = [(f.id, f.offset, f.end) for f in layout.data.value_fields]
+fields = [(f.id, f.offset, f.end, f.integer) for f in layout.data.value_fields]
 stride = layout.record_length + 2
 with open(path, "rb") as fh:
     fh.read(stride)
     blob = fh.read(stride * sample)
 t0 = time.perf_counter()
-rows = []
+# The straightforward way: for each record, for each field, slice the bytes, decode, strip, convert; then a frame.
+columns = {k: [] for k, *_ in fields}
 for i in range(0, len(blob), stride):
     rec = blob[i : i + stride]
-    rows.append({k: rec[a:b].decode("cp932").rstrip(" \\u3000") or None for k, a, b in fields})
+    for k, a, b, integer in fields:
+        text = rec[a:b].decode("cp932").strip(" \u3000")
+        columns[k].append((int(text) if integer else text) if text else None)
+frame = pl.DataFrame(columns)
 seconds = time.perf_counter() - t0
 result = {"seconds": seconds, "bytes": len(blob)}
 """

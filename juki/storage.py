@@ -27,6 +27,7 @@ import contextlib
 import getpass
 import hashlib
 import io
+import logging
 import os
 import posixpath
 import secrets
@@ -43,6 +44,8 @@ from juki.errors import EXIT_UNUSABLE, InputUnusable, JukiError, Where
 
 OWNER_ONLY = 0o600
 _CHUNK = 1 << 20
+_REMOTE_READ = 1 << 20  # at most this much per remote read: what a dropped connection can cost
+_S3_BLOCK = 8 << 20  # s3fs's read-ahead (one ranged GET)
 RETRIES = 3  # reconnections after a dropped connection, before giving up
 BACKOFF = (0.2, 0.5, 1.0)  # seconds before each reconnection
 TIMEOUT = 30.0  # seconds: connecting, and waiting for a reply on an open connection
@@ -83,7 +86,7 @@ def local_path(location: str | os.PathLike) -> Path | None:
 
 @contextlib.contextmanager
 def open_input(location: str | os.PathLike) -> Iterator[BinaryIO]:
-    """Open an input for streaming reads; a missing or unreachable input is an InputUnusable error."""
+    """Open an input for streaming reads: a missing one is InputUnusable, an unreachable server a StorageError."""
     name = display_name(location)
     path = local_path(location)
     try:
@@ -155,6 +158,15 @@ def atomic_output(location: str | os.PathLike) -> Iterator[BinaryIO]:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def copy_file(source: str | os.PathLike, location: str | os.PathLike) -> str:
+    """Copy a finished file (path or URL) to ``location`` (path or URL), atomically and owner-only: how a job
+    delivers an output to an outbox elsewhere. Returns the SHA-256 of the bytes written."""
+    with open_input(source) as src, atomic_output(location) as sink:
+        while chunk := src.read(_CHUNK):
+            sink.write(chunk)
+    return sink.sha256
+
+
 def write_parquet(frame, location) -> str:
     """A DataFrame as Parquet, atomically and owner-only (snapshots and staging files hold personal data)."""
     with atomic_output(location) as sink:
@@ -211,11 +223,15 @@ def _fsync_dir(directory: Path) -> None:
 
 
 class _ResumingReader(io.RawIOBase):
-    """A remote file read from start to end; a dropped connection is reopened at the byte reached."""
+    """A remote file read from start to end; a dropped connection is reopened at the byte reached.
+
+    The size is taken when the file is opened: ending short of it is a drop too, and the read stops there.
+    """
 
     def __init__(self, url: str):
         super().__init__()
         self.url, self.name, self.pos = url, urlsplit(url).path, 0  # name: smart-open infers compression
+        self._s3 = urlsplit(url).scheme == "s3"
         self._handle, self.size = _retrying(url, "cannot connect", self._open)
 
     def _open(self, fresh: bool):
@@ -223,27 +239,41 @@ class _ResumingReader(io.RawIOBase):
         info = fs.info(path)
         if info.get("type") == "directory":
             raise IsADirectoryError(path)
-        handle = fs.open(path, "rb")
-        handle.seek(self.pos)
+        handle = fs.open(path, "rb", **({"block_size": _S3_BLOCK} if self._s3 else {}))
         return handle, info["size"]
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def read(self, n: int | None = -1) -> bytes:
+        """Up to n bytes (at most _REMOTE_READ per call, so that a drop loses little); b"" only at the end."""
+        if n is None or n < 0:
+            return self.readall()
+        want = min(n, _REMOTE_READ, self.size - self.pos)
+        if want <= 0:
+            return b""
+
         def attempt(fresh: bool) -> bytes:
             if fresh:
                 with contextlib.suppress(Exception):
                     self._handle.close()
-                self._handle, self.size = self._open(fresh)
-            data = self._handle.read(len(buffer))
-            if not data and self.pos < self.size:
-                raise EOFError(f"end of stream at byte {self.pos} of {self.size}")
+                self._handle, _ = self._open(fresh)
+            if self._s3:
+                self._handle.seek(self.pos)
+                data = self._handle.read(want)
+            else:  # paramiko: the chunk's 32 kB requests all in flight at once, not one round trip each
+                data = b"".join(self._handle.readv([(self.pos, want)]))
+            if len(data) != want:
+                raise EOFError(f"{len(data)} bytes at byte {self.pos}, expected {want}")
             return data
 
         data = _retrying(self.url, f"connection lost at byte {self.pos:,}", attempt)
-        buffer[: len(data)] = data
         self.pos += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
         return len(data)
 
     def readall(self) -> bytes:
@@ -264,8 +294,11 @@ def _retrying(url: str, failure: str, attempt: Callable[[bool], object]):
     for tries in range(RETRIES + 1):
         try:
             return attempt(tries > 0)
-        except (JukiError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError,
-                FileExistsError):
+        except JukiError as e:
+            if not e.where.file:
+                e.where = Where(file=display_name(url))
+            raise
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError, FileExistsError):
             raise
         except Exception as e:
             if not _transient(e):
@@ -294,7 +327,7 @@ def _transient(error: Exception) -> bool:
     with contextlib.suppress(ImportError):
         import botocore.exceptions as bce
 
-        transient += [bce.HTTPClientError, bce.IncompleteReadError, bce.ResponseStreamingError]
+        transient += [bce.ConnectionError, bce.HTTPClientError, bce.IncompleteReadError, bce.ResponseStreamingError]
     with contextlib.suppress(ImportError):
         import aiohttp
 
@@ -338,8 +371,8 @@ def _remote_target(url: str) -> tuple[str, tuple]:
         raise StorageError("a password in the URL is not accepted (URLs are logged): use an SSH key or the "
                            "agent for sftp://, the AWS environment or ~/.aws for s3://", where)
     if parts.scheme == "s3":
-        env = ("AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID")
-        return "s3", ("s3", *(os.environ.get(k) for k in env))
+        env = ("AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+        return "s3", ("s3", hashlib.sha256(repr([os.environ.get(k) for k in env]).encode()).hexdigest())
     if parts.scheme in ("sftp", "ssh"):
         if not parts.hostname:
             raise StorageError("an sftp:// URL needs a host", where)
@@ -356,8 +389,7 @@ def _filesystem(url: str, fresh: bool = False):
         if fs is None:
             _forget_locked(key)
             fs = _CONNECTIONS[key] = _connect_s3() if scheme == "s3" else _connect_sftp(parts)
-    path = f"{parts.hostname}{parts.path}" if scheme == "s3" else unquote(parts.path)
-    return fs, path
+    return fs, f"{parts.hostname}{parts.path}" if scheme == "s3" else parts.path  # as fsspec reads URLs: verbatim
 
 
 def _forget(url: str) -> None:
@@ -377,8 +409,11 @@ def _forget_locked(key: tuple) -> None:
 def _connect_s3():
     import fsspec
 
-    return fsspec.filesystem("s3", skip_instance_cache=True, config_kwargs={
-        "connect_timeout": TIMEOUT, "read_timeout": TIMEOUT})
+    # s3fs and botocore retry too: kept to one retry each, so that RETRIES above stays the policy a user sees
+    fs = fsspec.filesystem("s3", skip_instance_cache=True, config_kwargs={
+        "connect_timeout": TIMEOUT, "read_timeout": TIMEOUT, "retries": {"max_attempts": 1, "mode": "standard"}})
+    fs.retries = 1
+    return fs
 
 
 def _connect_sftp(parts):
@@ -386,6 +421,8 @@ def _connect_sftp(parts):
     import fsspec
     import paramiko
 
+    if logging.getLogger("paramiko").level == logging.NOTSET:  # its transport thread logs tracebacks on a drop:
+        logging.getLogger("paramiko").setLevel(logging.CRITICAL)  # the error above says it in one line instead
     path = Path(os.environ.get("JUKI_SSH_CONFIG") or "~/.ssh/config").expanduser()
     config = paramiko.SSHConfig.from_path(str(path)) if path.exists() else paramiko.SSHConfig()
     cfg = config.lookup(parts.hostname)

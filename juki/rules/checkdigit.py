@@ -95,7 +95,7 @@ _CHUNK = 4  # digits per lookup table
 def _weight_table(weights: tuple[int, ...]) -> pl.Expr:
     """Σ digit·weight mod 11 of every len(weights)-digit number, indexed by that number.
 
-    A list literal, looked up with list.get: unlike gather that keeps a literal input a broadcastable scalar.
+    A list literal for list.get, which (unlike gather) keeps the result of a literal input a broadcastable scalar.
     """
     table = [0]
     for w in weights:
@@ -112,7 +112,7 @@ def is_valid_expr(e: pl.Expr, rule: CheckDigitRule) -> pl.Expr:
     """
     n = rule.length
     weights = (*rule.weights, 0)  # the check digit itself takes no part in the sum
-    shares, piece = [], e
+    shares, piece = [], e  # after the loop `piece` is the last one, which ends in the check digit
     for a in range(0, n, _PIECE):
         b = min(a + _PIECE, n)
         piece = (e if n <= _PIECE else e.str.slice(a, b - a)).cast(pl.UInt64, strict=False)

@@ -123,14 +123,15 @@ def has_gaiji_expr(e: pl.Expr) -> pl.Expr:
 def cp932_len_expr(e: pl.Expr) -> pl.Expr:
     """Vector twin of `cp932_len` (UInt32), without encoding.
 
-    ASCII (1 byte in both) and 3-byte UTF-8 characters other than half-width kana (2 bytes in CP932) all take
-    (1 + UTF-8 length) / 2 bytes, so the length is (characters + UTF-8 bytes) / 2, both free in polars, plus a
-    correction for the rare characters where that is wrong. Counting one- or two-byte characters directly scans
-    every match: slow on kanji text one way, on ASCII text the other.
+    ASCII (1 byte in both) and the 3-byte UTF-8 characters CP932 writes in 2 bytes (kanji, kana, symbols) take
+    (1 + UTF-8 length) / 2 bytes each, so the length is (characters + UTF-8 bytes) / 2, both cheap in polars,
+    corrected for the rare characters where that is wrong (_ODD_CLASS). Counting the one- or the two-byte
+    characters instead is fast only while they are rare: on kanji text for one, on ASCII text for the other.
     """
     c = pl.element()
-    off = pl.when(c.str.contains(_ONE_BYTE_CLASS)).then(1).otherwise(3) - c.str.len_bytes().cast(pl.Int32)
-    correction = e.str.extract_all(_ODD_CLASS).list.eval(off).list.sum()
+    # Per odd character: 2·(its CP932 length) − (1 + its UTF-8 length).
+    error = pl.when(c.str.contains(_ONE_BYTE_CLASS)).then(1).otherwise(3) - c.str.len_bytes().cast(pl.Int32)
+    correction = e.str.extract_all(_ODD_CLASS).list.eval(error).list.sum()
     return ((e.str.len_chars() + e.str.len_bytes()).cast(pl.Int64) + correction).floordiv(2).cast(pl.UInt32)
 
 

@@ -135,9 +135,11 @@ def _stepwise(e: pl.Expr) -> pl.Expr:
 def seion_kana_expr(e: pl.Expr) -> pl.Expr:
     """Vector twin of `seion_kana`; null stays null.
 
-    Uses `e` four times: pass a column, or run lazily (eager polars computes a repeated expression per use).
+    Fast for a column, pl.col(name): the plain and the other rows are then split, and the column read four
+    times. Anything else (a computed expression, a literal) takes the steps in order in one chain: an eager
+    select would compute a computed input once per use, and filter/gather would not broadcast a literal.
     """
-    if e.meta.is_scalar():  # one value: nothing to split, and filter/gather would not broadcast
+    if not e.meta.is_column():
         return _stepwise(e)
     plain = e.str.replace_many(_ONE_PASS, leftmost=True)
     other = e.str.contains(_OTHER)

@@ -183,3 +183,30 @@ def test_vector_works_on_a_lazy_frame_column() -> None:
     lf = pl.LazyFrame({"kojin": KNOWN_KOJIN + ["123456789010"]})
     out = lf.select(ok=kojin_bango_is_valid_expr(pl.col("kojin"))).collect()
     assert out["ok"].to_list() == [True, True, True, False]
+
+
+long_rules = st.builds(
+    CheckDigitRule,
+    st.lists(st.integers(1, 12), min_size=17, max_size=40).map(tuple),
+    st.sampled_from(["kojin_bango", "jis"]),
+)
+
+
+@vector_settings
+@given(long_rules, st.lists(st.text("0123456789", min_size=40, max_size=40), min_size=1, max_size=10), st.data())
+def test_vector_agrees_with_scalar_past_one_integer(rule: CheckDigitRule, payloads: list[str],
+                                                    data: st.DataObject) -> None:
+    # More than 18 digits do not fit one UInt64: the vector form casts the string piece by piece.
+    n = len(rule.weights)
+    values = [p[:n] + str(check_digit(p[:n], rule)) for p in payloads]
+    broken = [v[:i] + data.draw(st.sampled_from("+-x８ ")) + v[i + 1:]
+              for v in values for i in [data.draw(st.integers(0, n))]]
+    values += broken
+    assert run(lambda e: is_valid_expr(e, rule), values) == [is_valid(v, rule) for v in values]
+
+
+def test_vector_on_a_literal_broadcasts() -> None:
+    frame = pl.DataFrame({"x": [1, 2, 3]})
+    out = frame.with_columns(ok=kojin_bango_is_valid_expr(pl.lit("123456789018")),
+                             none=kojin_bango_is_valid_expr(pl.lit(None, pl.String)))
+    assert out["ok"].to_list() == [True] * 3 and out["none"].to_list() == [None] * 3

@@ -109,3 +109,19 @@ def test_replacement_agrees_with_scalar(values: list[str], partial: dict[str, st
             raised = True
             assert v[exc.position - 1] in GAIJI and v[exc.position - 1] not in partial
         assert raised == has
+
+
+def test_cp932_len_vector_on_every_code_point() -> None:
+    # The vector form starts from (characters + UTF-8 bytes) / 2 and corrects the odd ones: check all of them,
+    # including those cp932 cannot encode (two bytes by the vector form's convention) and 4-byte UTF-8.
+    one = set(map(chr, [*range(0x81), *range(0xF8F0, 0xF8F4), *range(0xFF61, 0xFFA0)]))
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    assert run(cp932_len_expr, chars) == [1 if c in one else 2 for c in chars]
+    mixed = ["a\x80ｱ\uf8f0αЖ𠮷丂髙\ue000", "\x80" * 3, "𠮷" * 2 + "ｱ"]
+    assert run(cp932_len_expr, mixed) == [sum(1 if c in one else 2 for c in s) for s in mixed]
+
+
+def test_counts_on_literals_broadcast() -> None:
+    frame = pl.DataFrame({"x": [1, 2]})
+    out = frame.with_columns(n=cp932_len_expr(pl.lit("髙ｱa")), g=count_gaiji_expr(pl.lit("\ue000")))
+    assert out.select("n", "g").rows() == [(4, 1)] * 2

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -73,3 +76,50 @@ def test_key_has_only_plain_large_katakana(name: str) -> None:
     forbidden = set("ヴヂヅヲワーァィゥェォッャュョヮヵヶ \u3000\u3099\u309a\u309b\u309c") | set(HIRAGANA[:86])
     assert not forbidden & set(key)
     assert not set("ガギグゲゴザジズゼゾダデドバビブベボパピプペポ") & set(key)
+
+
+# ------------------------------------------------------------------------- the vector form's shortcuts
+
+PLAIN = "".join(map(chr, [*range(0x30A1, 0x30F4), *range(0x30F5, 0x30FF)])) + " \u3000"  # katakana but ヴ, spaces
+
+
+def test_plain_text_is_untouched_by_nfkc_but_for_the_ideographic_space() -> None:
+    # The one-pass shortcut skips NFKC for plain text: safe only if NFKC changes no plain character and joins
+    # no two of them (a combining mark is never plain, so longer runs cannot compose either).
+    for a in PLAIN:
+        assert unicodedata.combining(a) == 0
+        for b in PLAIN:
+            assert unicodedata.normalize("NFKC", a + b) == (a + b).replace("\u3000", " ")
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("トーウ", "トオ"), ("ト　ーウ", "トオ"), ("ドゥ", "トオ"), ("ョウ", "ヨオ"), ("ヺウ", "オオ"),
+     ("トウウ", "トオウ"), ("ヲ", "オ"), ("ー", ""), ("　", "")],
+)
+def test_plain_shortcut_cases(name: str, key: str) -> None:
+    assert seion_kana(name) == key
+    assert run(seion_kana_expr, [name, "ヴァ", name]) == [key, "ハ", key]  # spliced around a stepwise row
+
+
+plain = st.text(PLAIN + "ーー  \u3000", max_size=16)  # extra gaps between オ段 and ウ
+
+
+@vector_settings
+@given(st.lists(plain | kana | special | st.none(), max_size=60))
+def test_vector_agrees_with_scalar_when_plain_and_other_rows_mix(names: list[str | None]) -> None:
+    keys = [None if n is None else seion_kana(n) for n in names]
+    assert run(seion_kana_expr, names) == keys
+    assert run(lambda e: seion_kana_expr(e.alias("x")), names) == keys  # not a bare column: the one-chain form
+
+
+def test_vector_works_lazily_in_groups_and_on_a_literal() -> None:
+    frame = pl.DataFrame({"g": [1, 1, 2, 2, 2], "k": ["ﾔﾏﾀﾞ", "トウ", "ヴァ", None, "ドウ"]})
+    keys = ["ヤマタ", "トオ", "ハ", None, "トオ"]
+    lazy = frame.lazy().select(seion_kana_expr(pl.col("k")))
+    assert lazy.collect()["k"].to_list() == keys
+    assert lazy.collect(engine="streaming")["k"].to_list() == keys
+    assert frame.select(seion_kana_expr(pl.col("k")).over("g"))["k"].to_list() == keys
+    grouped = frame.group_by("g", maintain_order=True).agg(seion_kana_expr(pl.col("k")))
+    assert grouped["k"].to_list() == [keys[:2], keys[2:]]
+    assert frame.with_columns(s=seion_kana_expr(pl.lit("ｷﾞｮｳ")))["s"].to_list() == ["キヨオ"] * 5

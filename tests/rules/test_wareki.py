@@ -185,3 +185,37 @@ ymd_like = st.builds(
 def test_ymd_vector_agrees_with_scalar(values: list[str | None]) -> None:
     assert run(ymd_is_valid_expr, values) == [None if v is None else ymd_is_valid(v) for v in values]
     assert run(ymd_is_fusho_expr, values) == [None if v is None else ymd_is_fusho(v) for v in values]
+
+
+def test_ymd_vector_on_every_mmdd_of_telling_years() -> None:
+    values = [f"{y:04d}{md:04d}" for y in (0, 1, 4, 100, 400, 1900, 2000, 2023, 2024, 9999) for md in range(1400)]
+    assert run(ymd_is_valid_expr, values) == [ymd_is_valid(v) for v in values]
+    assert run(ymd_is_fusho_expr, values) == [ymd_is_fusho(v) for v in values]
+
+
+def test_wareki_vector_on_every_year_of_every_era() -> None:
+    # The vector form looks dates up in a table enumerated from the eras: check it year by year, at month ends.
+    mmdds = ["0000", "0101", "0131", "0132", "0228", "0229", "0230", "0430", "0431", "1231", "1301"]
+    pairs = [(e.code, f"{yy:02d}{md}") for e in default_eras().eras for yy in range(100) for md in mmdds]
+    codes, yymmdds = [c for c, _ in pairs], [y for _, y in pairs]
+    assert _vector_wareki(codes, yymmdds) == [_ymd(wareki_to_date(c, y)) for c, y in pairs]
+
+
+def test_custom_table_with_a_long_era_and_the_end_of_the_calendar(tmp_path: Path) -> None:
+    path = tmp_path / "nengo.csv"
+    path.write_text("code,name,first_day\nA,古,0800-03-01\nB,長,1000-01-01\nC,末,9950-06-01\n", encoding="utf-8")
+    eras = load_eras(path)
+    rows = [("A", "010301", "08000301"), ("A", "010229", None), ("B", "990101", "10980101"),
+            ("B", "991231", "10981231"), ("C", "500601", "99990601"), ("C", "511231", None), ("C", "001231", None)]
+    for code, yymmdd, expected in rows:
+        d = wareki_to_date(code, yymmdd, eras)
+        assert (None if d is None else f"{d.year:04d}{d.month:02d}{d.day:02d}") == expected
+    got = run(lambda c, y: wareki_to_ymd_expr(c, y, eras), [c for c, _, _ in rows], [y for _, y, _ in rows])
+    assert got == [e for _, _, e in rows]
+
+
+def test_vectors_on_literals_broadcast() -> None:
+    frame = pl.DataFrame({"x": [1, 2]})
+    out = frame.with_columns(w=wareki_to_ymd_expr(pl.lit("5"), pl.lit("010501")),
+                             v=ymd_is_valid_expr(pl.lit("20000229")), f=ymd_is_fusho_expr(pl.lit("19800000")))
+    assert out.select("w", "v", "f").rows() == [("20190501", True, True)] * 2
