@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from juki.errors import UsageError, Where
+from juki.storage import fsync_dir
 
 ENV = "JUKI_WORKDIR"
 DEFAULT = ".juki"
@@ -79,7 +80,7 @@ class Workdir:
         if final.exists():
             os.rename(final, old)
         os.rename(staging, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         shutil.rmtree(old, ignore_errors=True)
         return final
 
@@ -131,11 +132,3 @@ class Workdir:
     def latest_before(self, job: str, date: str) -> dict | None:
         runs = [m for m in self.manifests(job) if m["business_date"] < date]
         return runs[-1] if runs else None
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -12,6 +12,7 @@ import pytest
 from juki import storage
 from juki.errors import InputUnusable
 from juki.nightly import run_nightly
+from juki.storage import remote
 from tests.conftest import DAYS, SAMPLE, run_cli, sample_input
 
 DAY = DAYS[0]
@@ -103,7 +104,7 @@ def test_an_upload_that_always_drops_is_one_line_and_leaves_the_previous_object(
     with pytest.raises(storage.StorageError) as caught, storage.atomic_output(url) as sink:
         sink.write(os.urandom(2 << 20))
     assert str(caught.value).startswith(f"{storage.display_name(url)}: upload failed; gave up after 3 retries (")
-    assert proxy.cuts > storage.RETRIES
+    assert proxy.cuts > remote.RETRIES
     assert objects(s3_server, "down") == ["big.bin"]
     assert s3_server.filesystem.cat(f"{s3_server.bucket}/down/big.bin") == b"yesterday"
 

@@ -15,6 +15,7 @@ import pytest
 from juki import storage
 from juki.errors import InputUnusable
 from juki.nightly import run_nightly
+from juki.storage import remote
 from tests.conftest import DAYS, SAMPLE, run_cli, sample_input
 
 DAY = DAYS[0]
@@ -157,7 +158,7 @@ def test_a_server_that_keeps_dropping_is_one_line_and_exit_2(tmp_path, sftp_serv
     assert "; gave up after 3 retries (" in lines[0]
     assert "client_ed25519" not in result.err and f"{sftp_server.user}@" not in result.err
     assert not (tmp_path / "out.parquet").exists()
-    assert proxy.connections == 1 + storage.RETRIES
+    assert proxy.connections == 1 + remote.RETRIES
 
 
 def test_an_unknown_host_key_is_refused_not_learned(tmp_path, sftp_server, inbox, cutting_proxy):

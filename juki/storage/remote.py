@@ -1,24 +1,7 @@
-"""The one module that knows about paths, URLs, smart-open, fsspec, s3fs and paramiko.
+"""Remote locations (sftp://, s3://): connections, resumable reads, atomic uploads. Part of the storage layer:
+only juki.storage uses it, and nothing else in juki imports fsspec, s3fs, paramiko or smart-open.
 
-Everything else receives an open binary handle. Inputs may be local paths or URLs (file://, sftp://, s3://):
-fsspec opens the remote bytes and smart-open streams them (unpacking .gz/.bz2/.zst on the way). A remote read
-that loses its connection is reopened at the byte it had reached, a few times with a short pause, then stops
-with one line naming the location (``StorageError``).
-
-Outputs are written atomically: to a temporary file next to the target, flushed and fsynced, made owner-only,
-then renamed over the target, so a reader never sees half a file and a failed run leaves nothing behind. A
-remote output is written locally the same way, then uploaded: over SFTP to a hidden ``.NAME.XXXX.part`` that is
-made owner-only before any byte is written and then renamed over the target with OpenSSH's atomic
-posix-rename; to S3 with one PUT (or a multipart upload), which S3 publishes whole or not at all.
-
-Credentials never come from a URL (one with a password is refused: URLs land in manifests and the run log):
-- SFTP: the user's SSH setup. ``$JUKI_SSH_CONFIG`` or ``~/.ssh/config`` gives HostName, Port, User,
-  IdentityFile, IdentitiesOnly and UserKnownHostsFile; keys come from there, ``~/.ssh/id_*`` and the agent.
-  The server's key must already be in known_hosts (``UserKnownHostsFile``, else ``~/.ssh/known_hosts``, and
-  ``/etc/ssh/ssh_known_hosts``): an unknown or changed host key is refused, never added. (smart-open's and
-  fsspec's own SFTP defaults accept any unknown host key, which is why the connection is made here.)
-- S3: botocore's usual chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws, and
-  AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for an S3-compatible server.
+See juki/storage/__init__.py for how credentials are found (never from a URL).
 """
 
 from __future__ import annotations
@@ -31,19 +14,15 @@ import logging
 import os
 import posixpath
 import secrets
-import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
-from juki.errors import EXIT_UNUSABLE, InputUnusable, JukiError, Where
+from juki.errors import JukiError, Where
+from juki.storage import CHUNK, OWNER_ONLY, StorageError, display_name
 
-OWNER_ONLY = 0o600
-_CHUNK = 1 << 20
 _REMOTE_READ = 1 << 20  # at most this much per remote read: what a dropped connection can cost
 _S3_BLOCK = 8 << 20  # s3fs's read-ahead (one ranged GET)
 RETRIES = 3  # reconnections after a dropped connection, before giving up
@@ -51,178 +30,9 @@ BACKOFF = (0.2, 0.5, 1.0)  # seconds before each reconnection
 TIMEOUT = 30.0  # seconds: connecting, and waiting for a reply on an open connection
 
 
-class StorageError(JukiError):
-    """A remote location could not be reached, read or written (connection, host key, credentials)."""
-
-    exit_code = EXIT_UNUSABLE
 
 
-def is_url(location: str | os.PathLike) -> bool:
-    scheme = urlsplit(str(location)).scheme
-    return len(scheme) > 1  # one letter is a Windows drive
-
-
-def display_name(location: str | os.PathLike) -> str:
-    """The location as it may be printed: a URL loses any user name and password."""
-    text = str(location)
-    if not is_url(text):
-        return text
-    parts = urlsplit(text)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def local_path(location: str | os.PathLike) -> Path | None:
-    """A local filesystem path for a plain path or a file:// URL, None for remote URLs."""
-    text = str(location)
-    if not is_url(text):
-        return Path(text)
-    if urlsplit(text).scheme == "file":
-        return Path(urlsplit(text).path)
-    return None
-
-
-@contextlib.contextmanager
-def open_input(location: str | os.PathLike) -> Iterator[BinaryIO]:
-    """Open an input for streaming reads: a missing one is InputUnusable, an unreachable server a StorageError."""
-    name = display_name(location)
-    path = local_path(location)
-    try:
-        raw = open(path, "rb") if path is not None else _ResumingReader(str(location))  # noqa: SIM115 - below
-    except FileNotFoundError:
-        raise InputUnusable("file not found", Where(file=name)) from None
-    except IsADirectoryError:
-        raise InputUnusable("is a directory, not a file", Where(file=name)) from None
-    except PermissionError:
-        raise InputUnusable("permission denied", Where(file=name)) from None
-    except OSError as e:
-        reason = f"cannot open ({type(e).__name__}: {e.strerror or 'I/O error'})"
-        raise InputUnusable(reason, Where(file=name)) from None
-    with raw:
-        if path is not None:
-            yield raw
-            return
-        import smart_open.compression
-
-        with smart_open.compression.compression_wrapper(raw, "rb", filename=raw.name) as handle:
-            yield handle
-
-
-class HashingReader:
-    """Wraps an input handle and hashes what is read through it: the input's SHA-256 in the same pass."""
-
-    def __init__(self, raw: BinaryIO):
-        self.raw, self._digest = raw, hashlib.sha256()
-
-    def read(self, n: int = -1) -> bytes:
-        data = self.raw.read(n)
-        self._digest.update(data)
-        return data
-
-    @property
-    def sha256(self) -> str:
-        return "sha256:" + self._digest.hexdigest()
-
-
-def read_bytes(location: str | os.PathLike) -> bytes:
-    with open_input(location) as f:
-        return f.read()
-
-
-def sha256_of(location: str | os.PathLike) -> str:
-    """The SHA-256 of what ``open_input`` reads (a remote input is streamed, not copied)."""
-    digest = hashlib.sha256()
-    with open_input(location) as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return "sha256:" + digest.hexdigest()
-
-
-@contextlib.contextmanager
-def atomic_output(location: str | os.PathLike) -> Iterator[BinaryIO]:
-    """Write to ``location`` all or nothing, owner-only; the handle also hashes what is written (``.sha256``)."""
-    path = local_path(location)
-    if path is not None:
-        with _atomic_local(path) as handle:
-            yield handle
-        return
-    _remote_target(str(location))  # a bad URL fails before anything is written
-    scratch = Path(tempfile.mkdtemp(prefix="juki-upload-"))  # 0700: the local copy holds personal data too
-    try:
-        with _atomic_local(scratch / "out") as handle:
-            yield handle
-        _upload(handle.final_path, str(location))
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def copy_file(source: str | os.PathLike, location: str | os.PathLike) -> str:
-    """Copy a finished file (path or URL) to ``location`` (path or URL), atomically and owner-only: how a job
-    delivers an output to an outbox elsewhere. Returns the SHA-256 of the bytes written."""
-    with open_input(source) as src, atomic_output(location) as sink:
-        while chunk := src.read(_CHUNK):
-            sink.write(chunk)
-    return sink.sha256
-
-
-def write_parquet(frame, location) -> str:
-    """A DataFrame as Parquet, atomically and owner-only (snapshots and staging files hold personal data)."""
-    with atomic_output(location) as sink:
-        frame.write_parquet(sink)
-    return sink.sha256
-
-
-class _HashingWriter:
-    """A binary file wrapper that keeps a running SHA-256 of the bytes written through it."""
-
-    def __init__(self, raw: BinaryIO, final_path: Path):
-        self.raw, self.final_path, self._digest = raw, final_path, hashlib.sha256()
-
-    def write(self, data) -> int:
-        self._digest.update(data)
-        return self.raw.write(data)
-
-    @property
-    def sha256(self) -> str:
-        return "sha256:" + self._digest.hexdigest()
-
-    def __getattr__(self, name):
-        return getattr(self.raw, name)
-
-
-@contextlib.contextmanager
-def _atomic_local(path: Path) -> Iterator[_HashingWriter]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.fchmod(fd, OWNER_ONLY)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            handle = _HashingWriter(raw, path)
-            yield handle
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-# --- remote locations ------------------------------------------------------------------------------------------
-
-
-class _ResumingReader(io.RawIOBase):
+class ResumingReader(io.RawIOBase):
     """A remote file read from start to end; a dropped connection is reopened at the byte reached.
 
     The size is taken when the file is opened: ending short of it is a drop too, and the read stops there.
@@ -278,7 +88,7 @@ class _ResumingReader(io.RawIOBase):
 
     def readall(self) -> bytes:
         parts = []
-        while chunk := self.read(_CHUNK):
+        while chunk := self.read(CHUNK):
             parts.append(chunk)
         return b"".join(parts)
 
@@ -363,7 +173,7 @@ _CONNECTIONS: dict[tuple, object] = {}
 _LOCK = threading.Lock()
 
 
-def _remote_target(url: str) -> tuple[str, tuple]:
+def target(url: str) -> tuple[str, tuple]:
     """The scheme and connection key of a remote URL; refuses what this module does not support."""
     parts = urlsplit(url)
     where = Where(file=display_name(url))
@@ -382,7 +192,7 @@ def _remote_target(url: str) -> tuple[str, tuple]:
 
 def _filesystem(url: str, fresh: bool = False):
     """An fsspec filesystem for the URL's server and the path on it; one connection per server, reused."""
-    scheme, key = _remote_target(url)
+    scheme, key = target(url)
     parts = urlsplit(url)
     with _LOCK:
         fs = None if fresh else _CONNECTIONS.get(key)
@@ -395,7 +205,7 @@ def _filesystem(url: str, fresh: bool = False):
 def _forget(url: str) -> None:
     """Drop the cached connection of a URL's server (after it failed), closing it."""
     with _LOCK:
-        _forget_locked(_remote_target(url)[1])
+        _forget_locked(target(url)[1])
 
 
 def _forget_locked(key: tuple) -> None:
@@ -462,9 +272,9 @@ def _known_hosts_only(files: list[str]):
     return KnownHostsOnly()
 
 
-def _upload(local: Path, url: str) -> None:
+def upload(local: Path, url: str) -> None:
     """Publish a finished local file at a remote URL, all or nothing, retrying a dropped connection."""
-    scheme, _ = _remote_target(url)
+    scheme, _ = target(url)
 
     def attempt(fresh: bool) -> None:
         fs, path = _filesystem(url, fresh)
@@ -491,7 +301,7 @@ def _put_sftp(fs, local: Path, path: str, url: str) -> None:
             out.chmod(OWNER_ONLY)  # before any byte is written: the server's umask may be looser
             out.set_pipelined(True)
             with open(local, "rb") as src:
-                while chunk := src.read(_CHUNK):
+                while chunk := src.read(CHUNK):
                     out.write(chunk)
         if sftp.stat(part).st_size != local.stat().st_size:
             raise EOFError("the uploaded file is shorter than the local one")
