@@ -6,12 +6,17 @@ from prefect import flow
 
 from flows.common import as_task, business_date, publish_counts
 from juki.consistency import run_consistency
+from juki.jobs import deliver
 
 
 @flow(name="consistency", persist_result=False, log_prints=False)
-def consistency(date: str | None = None, workdir: str | None = None, config: str | None = None) -> dict:
+def consistency(date: str | None = None, workdir: str | None = None, config: str | None = None,
+                outbox: str | None = None) -> dict:
     """The snapshot of ``date`` (YYYY-MM-DD; by default yesterday in Tokyo, the last nightly run's date)."""
-    manifest = run_consistency(business_date(date), workdir, config, call=as_task)
+    day = business_date(date)
+    manifest = run_consistency(day, workdir, config, call=as_task)
+    if outbox:
+        as_task(deliver, workdir, "consistency", day, outbox)
     counts = {"records": manifest["records"]}
     publish_counts("consistency-counts", counts)
     return counts

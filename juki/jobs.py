@@ -87,3 +87,24 @@ def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: dict | N
         runinfo.write_manifest(manifest, failed / "manifest.json")
         log_run(str(wd.root), job, f"failed: {manifest['error']}", manifest)
         raise
+
+
+def deliver(workdir, job: str, business_date: str, outbox: str) -> dict:
+    """Copy a committed run's outputs to an outbox (a folder or URL), each checked against its manifest hash.
+
+    The run stays committed whatever happens here: a failed delivery is simply tried again (`juki deliver`)."""
+    run_dir = Workdir(workdir).run_dir(job, business_date)
+    manifest = runinfo.read_manifest(run_dir / "manifest.json")
+    delivered = []
+    for out in manifest.get("outputs", {}).values():
+        target = f"{outbox.rstrip('/')}/{out['file']}"
+        sha = storage.copy_file(run_dir / out["file"], target)
+        if sha != out["sha256"]:
+            raise storage.StorageError("the delivered copy differs from the committed output",
+                                       Where(file=storage.display_name(target)))
+        delivered.append({"location": storage.display_name(target), "sha256": sha, "records": out["records"]})
+    record = {"job": job, "business_date": business_date, "delivered_at": runinfo.now(), "files": delivered}
+    runinfo.write_manifest(record, run_dir / "delivery.json")
+    runlog.append(workdir, f"deliver {job}", "completed", business_date, outputs=delivered,
+                  counts={"files": len(delivered)})
+    return record

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
-from juki.cli.nightly_cmd import add_common, business_date, print_summary, staged
+from juki.cli.nightly_cmd import add_common, business_date, deliver_outputs, print_summary, staged
 from juki.consistency import run_consistency
 from juki.errors import EXIT_OK
+from juki.jobs import deliver
 from juki.rerun import JOBS, history, rerun
 
 
@@ -25,6 +26,13 @@ def register(sub) -> None:
     r.add_argument("--workdir", help="the city's workdir (default: $JUKI_WORKDIR, else ./.juki)")
     r.set_defaults(run=run_rerun)
 
+    d = sub.add_parser("deliver", help="copy a committed run's outputs to an outbox (again), checking each hash")
+    d.add_argument("--job", required=True, choices=JOBS)
+    d.add_argument("--date", required=True, type=business_date, help="business date YYYY-MM-DD")
+    d.add_argument("--outbox", required=True, help="a folder or a URL (sftp://, s3://)")
+    d.add_argument("--workdir", help="the city's workdir (default: $JUKI_WORKDIR, else ./.juki)")
+    d.set_defaults(run=run_deliver)
+
     h = sub.add_parser("runs", help="past runs: business date, status, counts, superseded by a rerun or not")
     h.add_argument("--job", choices=JOBS)
     h.add_argument("--since", type=business_date, help="from this business date YYYY-MM-DD")
@@ -39,6 +47,15 @@ def run_consistency_cmd(args) -> int:
     for role, out in m["outputs"].items():
         print(f"  {role:<10} {out['file']}  {out['sha256']}")
     print(f"  outputs in {m['dir']}")
+    deliver_outputs(args, "consistency", args.date)
+    return EXIT_OK
+
+
+def run_deliver(args) -> int:
+    done = deliver(args.workdir, args.job, args.date, args.outbox)
+    for f in done["files"]:
+        print(f"  {f['location']}  {f['sha256']}")
+    print(f"delivered {len(done['files'])} file(s) of {args.job} {args.date}")
     return EXIT_OK
 
 

@@ -6,7 +6,9 @@ import sys
 import time
 from datetime import date
 
+from juki import storage
 from juki.errors import EXIT_OK, UsageError
+from juki.jobs import deliver
 from juki.nightly import run_nightly
 from juki.validate import Policy
 
@@ -30,6 +32,8 @@ def add_common(p) -> None:
     p.add_argument("--workdir", help="where snapshots, outputs, manifests and the run log live "
                    "(default: $JUKI_WORKDIR, else ./.juki)")
     p.add_argument("--config", help="city configuration (default: city.toml beside the input)")
+    p.add_argument("--outbox", help="after the run is committed, copy its outputs here (a folder or a URL such as "
+                   "sftp://host/outbox); a failed copy is retried with `juki deliver`")
 
 
 def business_date(text: str) -> str:
@@ -53,7 +57,14 @@ def run(args) -> int:
     manifest = run_nightly(args.input, args.date, args.workdir, args.config,
                            Policy(args.max_rejects, args.max_reject_percent), call=staged)
     print_summary(manifest)
+    deliver_outputs(args, "nightly", args.date)
     return EXIT_OK
+
+
+def deliver_outputs(args, job: str, day: str) -> None:
+    if args.outbox:
+        done = deliver(args.workdir, job, day, args.outbox)
+        print(f"  delivered {len(done['files'])} file(s) to {storage.display_name(args.outbox)}")
 
 
 def print_summary(m: dict) -> None:

@@ -25,6 +25,7 @@ Credentials never come from a URL (one with a password is refused: URLs land in 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
@@ -194,6 +195,13 @@ def _atomic_local(path: Path) -> Iterator[_HashingWriter]:
             os.fsync(raw.fileno())
         os.replace(tmp, path)
         fsync_dir(path.parent)
+    except OSError as e:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageError("no space left on the device; nothing was written there",
+                               Where(file=str(path))) from None
+        raise
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

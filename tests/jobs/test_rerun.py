@@ -94,3 +94,19 @@ def test_a_failed_run_is_listed_with_its_reason(two_days):
     failed = [r for r in history(wd) if r["status"] == "failed"]
     assert failed and failed[0]["business_date"] == "20260403" and "dated 20260402" in failed[0]["error"]
     assert sample_input("20260401")  # the bundled sample is untouched by these tests
+
+
+def test_outputs_are_delivered_to_an_outbox_and_checked(two_days, tmp_path):
+    inbox, wd = two_days
+    outbox = tmp_path / "outbox"
+    result = run_cli("deliver", "--job", "nightly", "--date", "2026-04-02", "--outbox", outbox, "--workdir", wd)
+    assert result.code == 0 and "delivered 2 file(s)" in result.out
+    run_dir = wd / "runs/nightly/20260402"
+    for name in ("koshin_20260402.dat", "sofusaki_20260402.dat"):
+        assert (outbox / name).read_bytes() == (run_dir / name).read_bytes()
+        assert (outbox / name).stat().st_mode & 0o077 == 0
+    delivery = json.loads((run_dir / "delivery.json").read_text())
+    assert len(delivery["files"]) == 2
+    from juki import runlog
+
+    assert runlog.entries(wd)[-1]["command"] == "deliver nightly"
