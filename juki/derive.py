@@ -46,7 +46,9 @@ def derive(juki: pl.DataFrame, config: CityConfig, business_date: str) -> pl.Dat
     ido = table("ido_jiyu")
     kisai = ido.codes_where("kind", "記載")
     removed = pl.col("shojo_flag") == "1"
-    furigana = full_width_kana(pl.col("shimei_furigana"))
+    # The reading is computed once, as a column: the 清音化 key is fastest on a plain column (juki/rules/seion.py).
+    juki = juki.with_columns(full_width_kana(pl.col("shimei_furigana")).alias("_furigana"))
+    furigana = pl.col("_furigana")
     items = [
         pl.col("juminhyo_code"),
         pl.col("shimei"),
