@@ -20,7 +20,6 @@ from juki.layout import Layout
 from juki.reader import RECORD_NO
 from juki.schemas import Context, schema_for
 from juki.schemas.catalogue import rule_for
-from juki.schemas.domain import CHECK_RULES
 
 # pandera's own names for its built-in checks, as our rule identifiers
 _BUILTIN = {"not_nullable": "required", "field_uniqueness": "unique"}
@@ -73,8 +72,9 @@ def validate_frame(df: pl.DataFrame, layout: Layout, context: Context = Context(
 
 
 def _rule_id(check: str) -> str:
+    """Checks are named by their rule identifiers; pandera's own checks are mapped to ours."""
     name = check.split("(", 1)[0]
-    return _BUILTIN.get(name) or CHECK_RULES.get(name) or name
+    return _BUILTIN.get(name, name)
 
 
 def _severity(rule_id: str, juminhyo_strict: bool) -> str:

@@ -43,8 +43,7 @@ def schema_for(layout: Layout, context: Context = Context()) -> pa.DataFrameSche
     module, model = MODELS[layout.name]
     for field_id, declared in model.to_schema().columns.items():
         columns[field_id] = _with(columns[field_id], declared.checks, declared.nullable, declared.unique)
-    extra = getattr(module, "extra_checks", dict)()
-    for field_id, checks in [*_run_checks(module, context).items(), *extra.items()]:
+    for field_id, checks in _run_checks(module, context).items():
         columns[field_id] = _with(columns[field_id], checks)
     return pa.DataFrameSchema(columns, strict=False, name=model.Config.name)
 

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import pandera.polars as pa
+from pandera.api.polars.types import PolarsData
 
-from . import domain  # noqa: F401 - registers the domain check methods used below
+from .domain import (
+    byte_length_of,
+    dantai_check_digit,
+    dantai_known,
+    gaiji_count_of,
+    gaiji_flag_of,
+    kojin_bango_check_digit,
+    kojin_bango_length,
+    no_gaiji,
+    ok,
+    real_or_fusho,
+    seven_digits,
+)
 
 # Kanji items travel as 項目長 (bytes) + value + 外字数: (length field, value field, 外字数 field or None).
 LENGTH_PREFIXED = [
@@ -24,38 +37,95 @@ LENGTH_PREFIXED = [
 ]
 
 
+LENGTHS = {length: value for length, value, _ in LENGTH_PREFIXED}
+GAIJI_COUNTS = {gaiji: value for _, value, gaiji in LENGTH_PREFIXED if gaiji}
+
+
 class Sofusaki(pa.DataFrameModel):
-    """Domain rules, field by field. Every field also gets its kind, width and code table from the layout; the
-    項目長 and 外字数 of LENGTH_PREFIXED are attached by schemas.schema_for."""
+    """Domain rules, named by rule identifier. Every field also gets its kind, width and code table from the
+    layout (schemas.checks.layout_columns)."""
 
     sofusaki_kanri_bango: str = pa.Field(nullable=False, unique=True)
-    shichoson_code: str = pa.Field(nullable=False, dantai_code_check_digit=(), dantai_code_known=())
+    shichoson_code: str = pa.Field(nullable=False)
     juminhyo_code: str = pa.Field(nullable=False, unique=True)
     shimei: str = pa.Field(nullable=False)
-    seinengappi: str = pa.Field(nullable=False, birth_date_real_or_fusho=())
+    seinengappi: str = pa.Field(nullable=False)
     seibetsu: str = pa.Field(nullable=False)
-    kojin_bango: str = pa.Field(nullable=False, kojin_bango_twelve_digits=(), kojin_bango_check_digit=())
-    yubin_bango: str = pa.Field(nullable=True, yubin_bango_seven_digits=())
-    sofusaki_yubin_bango: str = pa.Field(nullable=True, yubin_bango_seven_digits=())
-    daitai_shimei: str = pa.Field(nullable=True, no_gaiji=())
-    daitai_jusho: str = pa.Field(nullable=True, no_gaiji=())
-    gaiji_flag: str = pa.Field(nullable=False, gaiji_flag_of={"text_fields": ("shimei", "jusho")})
+    kojin_bango: str = pa.Field(nullable=False)
+    gaiji_flag: str = pa.Field(nullable=False)
+    yubin_bango: str = pa.Field(nullable=True)
+    sofusaki_yubin_bango: str = pa.Field(nullable=True)
+    daitai_shimei: str = pa.Field(nullable=True)
+    daitai_jusho: str = pa.Field(nullable=True)
+    # 項目長 and 外字数 of the length-prefixed items
+    sofusaki_jusho_len: int = pa.Field(nullable=True)
+    sofusaki_jusho_gaiji_su: int = pa.Field(nullable=True)
+    sofusaki_shimei_len: int = pa.Field(nullable=True)
+    sofusaki_shimei_gaiji_su: int = pa.Field(nullable=True)
+    shichoson_mei_len: int = pa.Field(nullable=True)
+    shichoson_jusho_len: int = pa.Field(nullable=True)
+    shichoson_jusho_gaiji_su: int = pa.Field(nullable=True)
+    kofu_basho_mei_len: int = pa.Field(nullable=True)
+    kofu_basho_mei_gaiji_su: int = pa.Field(nullable=True)
+    kofu_basho_jusho_len: int = pa.Field(nullable=True)
+    kofu_basho_jusho_gaiji_su: int = pa.Field(nullable=True)
+    card_sofu_basho_mei_len: int = pa.Field(nullable=True)
+    card_sofu_basho_mei_gaiji_su: int = pa.Field(nullable=True)
+    card_sofu_basho_jusho_len: int = pa.Field(nullable=True)
+    card_sofu_basho_jusho_gaiji_su: int = pa.Field(nullable=True)
+    shimei_len: int = pa.Field(nullable=True)
+    shimei_gaiji_su: int = pa.Field(nullable=True)
+    shimei_kana_len: int = pa.Field(nullable=True)
+    jusho_len: int = pa.Field(nullable=True)
+    jusho_gaiji_su: int = pa.Field(nullable=True)
+    daitai_shimei_len: int = pa.Field(nullable=True)
+    daitai_jusho_len: int = pa.Field(nullable=True)
+
+    @pa.check(*LENGTHS, name="komoku_len.mismatch")
+    def _lengths(cls, data: PolarsData):
+        return ok(data, byte_length_of(data.key, LENGTHS[data.key]))
+
+    @pa.check(*GAIJI_COUNTS, name="gaiji_su.mismatch")
+    def _gaiji_counts(cls, data: PolarsData):
+        return ok(data, gaiji_count_of(data.key, GAIJI_COUNTS[data.key]))
+
+    @pa.check("gaiji_flag", name="gaiji_flag.mismatch")
+    def _gaiji_flag(cls, data: PolarsData):
+        return ok(data, gaiji_flag_of(data.key, ("shimei", "jusho")))
+
+    @pa.check("daitai_shimei", "daitai_jusho", name="gaiji.unmapped")
+    def _replaced(cls, data: PolarsData):
+        return ok(data, no_gaiji(data.key))
+
+    @pa.check("shichoson_code", name="dantai_code.check_digit")
+    def _dantai_check_digit(cls, data: PolarsData):
+        return ok(data, dantai_check_digit(data.key))
+
+    @pa.check("shichoson_code", name="dantai_code.unknown")
+    def _dantai_known(cls, data: PolarsData):
+        return ok(data, dantai_known(data.key))
+
+    @pa.check("seinengappi", name="birth_date.not_real")
+    def _birth(cls, data: PolarsData):
+        return ok(data, real_or_fusho(data.key))
+
+    @pa.check("kojin_bango", name="kojin_bango.length")
+    def _kojin_length(cls, data: PolarsData):
+        return ok(data, kojin_bango_length(data.key))
+
+    @pa.check("kojin_bango", name="kojin_bango.check_digit")
+    def _kojin_check_digit(cls, data: PolarsData):
+        return ok(data, kojin_bango_check_digit(data.key))
+
+    @pa.check("yubin_bango", "sofusaki_yubin_bango", name="yubin_bango.length")
+    def _yubin(cls, data: PolarsData):
+        return ok(data, seven_digits(data.key))
 
     class Config:
         strict = False
         name = "送付先情報"
 
 
-def extra_checks() -> dict[str, list[pa.Check]]:
-    """項目長 = byte length and 外字数 = number of 外字, for every length-prefixed item."""
-    out: dict[str, list[pa.Check]] = {}
-    for length, value, gaiji in LENGTH_PREFIXED:
-        out[length] = [pa.Check.byte_length_of(text_field=value)]
-        if gaiji:
-            out[gaiji] = [pa.Check.gaiji_count_of(text_field=value)]
-    return out
-
-
-SKIP = {"seinengappi": {"kind.date"}}
+SKIP = {"seinengappi": {"kind.date"}}  # 不詳 dates are legal 生年月日: birth_date.not_real checks them instead
 FILE_DATE_FIELDS = ()
 JUMINHYO_CODE_FIELDS = ("juminhyo_code",)

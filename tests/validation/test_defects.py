@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from juki.schemas import Context, schema_for
 from juki.schemas.catalogue import RULES, rule_for
-from juki.schemas.domain import CHECK_RULES
 
 from juki.codes import tables_for
 from juki.layout import load_layout
@@ -133,7 +132,7 @@ def applicable_rules(layout_name: str) -> frozenset[str]:
     for column in schema_for(layout, Context(file_date="20260401")).columns.values():
         rules |= {"required"} if not column.nullable else set()
         rules |= {"unique"} if column.unique else set()
-        rules |= {_catalogue_id(CHECK_RULES.get(c.name, c.name)) for c in column.checks}
+        rules |= {_catalogue_id(c.name) for c in column.checks}
     fields = layout.data.value_fields
     if any(f.integer for f in fields):
         rules.add("codec.not_a_number")
