@@ -18,6 +18,7 @@ from .domain import (
     seion_of,
     seven_digits,
     unique_among_active,
+    unique_key,
 )
 
 GAIJI_COUNTS = {"shimei_gaiji_su": "shimei", "jusho_gaiji_su": "jusho",
@@ -29,7 +30,7 @@ class HonninKakunin(pa.DataFrameModel):
     """Domain rules, named by rule identifier. Every field also gets its kind, width and code table from the
     layout (schemas.checks.layout_columns)."""
 
-    juminhyo_code: str = pa.Field(nullable=False, unique=True)
+    juminhyo_code: str = pa.Field(nullable=False)
     shimei: str = pa.Field(nullable=False)
     seinengappi: str = pa.Field(nullable=False)
     seibetsu: str = pa.Field(nullable=False)
@@ -72,6 +73,10 @@ class HonninKakunin(pa.DataFrameModel):
     @pa.check("yubin_bango", name="yubin_bango.length")
     def _yubin(cls, data: PolarsData):
         return ok(data, seven_digits(data.key))
+
+    @pa.check("juminhyo_code", name="unique")
+    def _unique(cls, data: PolarsData):
+        return ok(data, unique_key(data.key))
 
     @pa.check("kojin_bango", name="kojin_bango.length")
     def _kojin_length(cls, data: PolarsData):

@@ -15,6 +15,7 @@ from .domain import (
     seven_digits,
     shojo_agrees,
     unique_among_active,
+    unique_key,
     wareki_matches,
 )
 
@@ -24,10 +25,10 @@ class JukiDaicho(pa.DataFrameModel):
     layout (schemas.checks.layout_columns)."""
 
     kojin_bango: str = pa.Field(nullable=True)
-    shikibetsu_bango: str = pa.Field(nullable=False, unique=True)
+    shikibetsu_bango: str = pa.Field(nullable=False)
     shojo_flag: str = pa.Field(nullable=False)
     jumin_shubetsu: str = pa.Field(nullable=False)
-    juminhyo_code: str = pa.Field(nullable=False, unique=True)
+    juminhyo_code: str = pa.Field(nullable=False)
     shimei: str = pa.Field(nullable=False)
     seibetsu: str = pa.Field(nullable=False)
     seinengappi: str = pa.Field(nullable=False)
@@ -37,6 +38,10 @@ class JukiDaicho(pa.DataFrameModel):
     zen_yubin_bango: str = pa.Field(nullable=True)
     tenshutsu_yubin_bango: str = pa.Field(nullable=True)
     jumin_ido_ymd: str = pa.Field(nullable=True)
+
+    @pa.check("shikibetsu_bango", "juminhyo_code", name="unique")
+    def _unique(cls, data: PolarsData):
+        return ok(data, unique_key(data.key))
 
     @pa.check("kojin_bango", name="kojin_bango.length")
     def _kojin_length(cls, data: PolarsData):

@@ -17,6 +17,7 @@ from .domain import (
     ok,
     real_or_fusho,
     seven_digits,
+    unique_key,
 )
 
 # Kanji items travel as 項目長 (bytes) + value + 外字数: (length field, value field, 外字数 field or None).
@@ -45,9 +46,9 @@ class Sofusaki(pa.DataFrameModel):
     """Domain rules, named by rule identifier. Every field also gets its kind, width and code table from the
     layout (schemas.checks.layout_columns)."""
 
-    sofusaki_kanri_bango: str = pa.Field(nullable=False, unique=True)
+    sofusaki_kanri_bango: str = pa.Field(nullable=False)
     shichoson_code: str = pa.Field(nullable=False)
-    juminhyo_code: str = pa.Field(nullable=False, unique=True)
+    juminhyo_code: str = pa.Field(nullable=False)
     shimei: str = pa.Field(nullable=False)
     seinengappi: str = pa.Field(nullable=False)
     seibetsu: str = pa.Field(nullable=False)
@@ -108,6 +109,10 @@ class Sofusaki(pa.DataFrameModel):
     @pa.check("seinengappi", name="birth_date.not_real")
     def _birth(cls, data: PolarsData):
         return ok(data, real_or_fusho(data.key))
+
+    @pa.check("sofusaki_kanri_bango", "juminhyo_code", name="unique")
+    def _unique(cls, data: PolarsData):
+        return ok(data, unique_key(data.key))
 
     @pa.check("kojin_bango", name="kojin_bango.length")
     def _kojin_length(cls, data: PolarsData):
