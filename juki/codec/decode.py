@@ -18,12 +18,17 @@ import polars as pl
 import pyarrow as pa
 
 from juki.codec.charset import LEAD_BYTES
+from juki.codec.masks import prefix_mask
 from juki.layout import Field
 from juki.rejects import RejectSink
 
 SEP = 0x0A
-_POOL = ThreadPoolExecutor(max_workers=2)
 SPACE = 0x20
+# numpy's loops and the cp932 decoder's buffers release the GIL for much of the work: two threads, each taking a
+# share of the fields, keep both cores busy (a task per field would cost more in handing out than it saves).
+THREADS = 2
+SHARES = 4 * THREADS  # a few shares per thread even out their unequal costs
+_POOL = ThreadPoolExecutor(max_workers=THREADS)
 
 
 def decode_fields(block: np.ndarray, fields: tuple[Field, ...], record_nos: np.ndarray,
@@ -31,12 +36,27 @@ def decode_fields(block: np.ndarray, fields: tuple[Field, ...], record_nos: np.n
     """Decode the given fields of a batch of records (rows of ``block``) into a DataFrame."""
 
     def one(f: Field) -> pl.Series:
-        cells = block[:, f.offset : f.end]
+        cells = np.ascontiguousarray(block[:, f.offset : f.end])  # compact: every pass below stays in cache
         if f.integer:
             return _decode_number(cells, f, record_nos, sink)
         return _decode_text(cells, f, record_nos, sink)
 
-    return pl.DataFrame(list(_POOL.map(one, fields)))
+    shares = _shares(fields)
+    results = _POOL.map(lambda share: [one(f) for f in share], shares) if len(shares) > 1 else [map(one, fields)]
+    done = {series.name: series for part in results for series in part}
+    return pl.DataFrame([done[f.id] for f in fields])
+
+
+@cache
+def _shares(fields: tuple[Field, ...]) -> tuple[tuple[Field, ...], ...]:
+    """The fields split into SHARES parts of about equal bytes (text bytes weigh more: they are decoded)."""
+    parts: list[list[Field]] = [[] for _ in range(SHARES)]
+    load = [0] * SHARES
+    for f in sorted(fields, key=lambda f: -f.width * (1 if f.ascii else 4)):
+        i = load.index(min(load))
+        parts[i].append(f)
+        load[i] += f.width * (1 if f.ascii else 4)
+    return tuple(tuple(p) for p in parts if p)
 
 
 def _content_bounds(cells: np.ndarray, f: Field) -> tuple[np.ndarray, np.ndarray]:
@@ -63,32 +83,18 @@ def _content_bounds(cells: np.ndarray, f: Field) -> tuple[np.ndarray, np.ndarray
     return start.astype(np.int64), np.full(n, w, dtype=np.int64)
 
 
-@cache
-def _below(width: int) -> np.ndarray:
-    """Row k is True in its first k columns: ``_below(w)[end]`` masks each row's first ``end`` bytes fast."""
-    return np.tri(width + 1, width, -1, dtype=bool)
-
-
-def _gather(cells: np.ndarray, start: np.ndarray, end: np.ndarray, sep: bool) -> np.ndarray:
-    """The bytes of every row's value, concatenated in row order (each followed by SEP if asked)."""
-    n, w = cells.shape
-    if sep:
-        ext = np.empty((n, w + 1), dtype=np.uint8)
-        ext[:, :w] = cells
-        ext[np.arange(n), end] = SEP  # the byte after each value (padding that is dropped anyway)
-        cells, end, w = ext, end + 1, w + 1
-    mask = _below(w)[end]
+def _gather(cells: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The bytes of every row's value, concatenated in row order."""
+    mask = prefix_mask(cells.shape[1])[end]
     if start.any():
-        mask &= ~_below(w)[start]
+        mask &= ~prefix_mask(cells.shape[1])[start]
     return cells[mask]
 
 
-def _strings(data: np.ndarray, lengths: np.ndarray, valid: np.ndarray) -> pl.Series:
-    """An Arrow string array over ``data`` (UTF-8) cut at ``lengths``; invalid or empty rows are null."""
-    n = len(lengths)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    keep = valid & (lengths > 0)
+def _strings(data: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> pl.Series:
+    """An Arrow string array over ``data`` (UTF-8) cut at ``offsets``; invalid or empty rows are null."""
+    n = len(offsets) - 1
+    keep = valid & (np.diff(offsets) > 0)
     bitmap = None if keep.all() else pa.py_buffer(np.packbits(keep, bitorder="little"))
     arr = pa.Array.from_buffers(pa.large_string(), n, [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)])
     return pl.Series(arr)
@@ -114,27 +120,43 @@ def _decode_number(cells: np.ndarray, f: Field, record_nos: np.ndarray, sink: Re
 def _decode_text(cells: np.ndarray, f: Field, record_nos: np.ndarray, sink: RejectSink) -> pl.Series:
     start, end = _content_bounds(cells, f)
     valid = np.ones(len(cells), dtype=bool)
-    # Control bytes are never part of a CP932 character (trail bytes start at 0x40): check them on the bytes.
-    # Printable ASCII is 0x20–0x7E: one wrapping subtraction tests both ends.
-    control = (cells - np.uint8(SPACE)) > np.uint8(0x5E) if f.ascii else (cells < SPACE) | (cells == 0x7F)
-    for r in np.flatnonzero(control.any(axis=1)):
-        pos = int(np.argmax(control[r]))
-        rule, what = ("codec.not_ascii", "a byte that is not printable ASCII") if f.ascii and cells[r, pos] > 0x7E \
-            else ("codec.control_character", "a control character")
-        sink.add(record_nos[r], f.id, f.offset + pos, rule, f"field holds {what}")
-        valid[r] = False
-    end = np.where(valid, end, start)  # rejected rows read as null
-    if f.ascii or not (cells >= 0x80).any():
-        return _strings(_gather(cells, start, end, sep=False), end - start, valid).alias(f.id)
-    utf8 = _decode_cp932(cells, start, end, f, record_nos, sink, valid)
+    data, offsets = _gather(cells, start, end), _offsets(end - start)
+    # Padding is only 0x20, 0x81 and 0x40, so every other byte of the field is in ``data``: check it there. Control
+    # bytes are never part of a CP932 character (trail bytes start at 0x40); printable ASCII is 0x20–0x7E (one
+    # wrapping subtraction tests both ends).
+    control = (data - np.uint8(SPACE)) > np.uint8(0x5E) if f.ascii else (data < SPACE) | (data == 0x7F)
+    if control.any():
+        _reject_control(data, offsets, control, start, f, record_nos, sink, valid)
+        end = np.where(valid, end, start)  # rejected rows read as null
+        data, offsets = _gather(cells, start, end), _offsets(end - start)
+    if f.ascii or not (data >= 0x80).any():
+        return _strings(data, offsets, valid).alias(f.id)
+    utf8 = _decode_cp932(data, offsets, cells, start, f, record_nos, sink, valid)
     ends = np.flatnonzero(utf8 == SEP)
     _reject_not_text(utf8, ends, f, record_nos, sink, valid)
-    return _strings(utf8[utf8 != SEP], np.diff(ends, prepend=-1) - 1, valid).alias(f.id)
+    return _strings(utf8[utf8 != SEP], _offsets(np.diff(ends, prepend=-1) - 1), valid).alias(f.id)
 
 
-def _decode_cp932(cells, start, end, f: Field, record_nos, sink: RejectSink, valid) -> np.ndarray:
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
+
+
+def _reject_control(data, offsets, control, start, f: Field, record_nos, sink: RejectSink, valid) -> None:
+    positions = np.flatnonzero(control)
+    rows = np.searchsorted(offsets, positions, side="right") - 1
+    for r, first in zip(*np.unique(rows, return_index=True), strict=True):
+        pos = int(positions[first] - offsets[r] + start[r])
+        rule, what = ("codec.not_ascii", "a byte that is not printable ASCII") \
+            if f.ascii and data[positions[first]] > 0x7E else ("codec.control_character", "a control character")
+        sink.add(record_nos[r], f.id, f.offset + pos, rule, f"field holds {what}")
+        valid[r] = False
+
+
+def _decode_cp932(data, offsets, cells, start, f: Field, record_nos, sink: RejectSink, valid) -> np.ndarray:
     """UTF-8 bytes of every row's value followed by SEP, from one cp932 call; per row only if that call fails."""
-    raw = _gather(cells, start, end, sep=True).tobytes()
+    raw = np.insert(data, offsets[1:], SEP).tobytes()  # a newline after each value: never a CP932 trail byte
     try:
         return np.frombuffer(raw.decode("cp932").encode("utf-8"), dtype=np.uint8)
     except UnicodeDecodeError:
@@ -142,13 +164,13 @@ def _decode_cp932(cells, start, end, f: Field, record_nos, sink: RejectSink, val
     parts = []
     for r in range(len(cells)):
         try:
-            parts.append(cells[r, start[r] : end[r]].tobytes().decode("cp932"))
+            parts.append(data[offsets[r] : offsets[r + 1]].tobytes().decode("cp932"))
             continue
         except UnicodeDecodeError:
             pass
         untrimmed = cells[r, start[r] :].tobytes()  # the padding guess may have cut a character: see above
         try:
-            parts.append(untrimmed.decode("cp932").rstrip("\u3000 "))
+            parts.append(untrimmed.decode("cp932").rstrip("\u3000 ") if valid[r] else "")
         except UnicodeDecodeError as e:
             pos = int(start[r]) + e.start
             split = pos == cells.shape[1] - 1 and cells[r, pos] in LEAD_BYTES

@@ -12,11 +12,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from juki.codec.charset import encode_ibm, ibm_codes
+from juki.codec.charset import NOT_TEXT, encode_ibm, ibm_codes
+from juki.codec.masks import prefix_mask
 from juki.layout import Field, Layout, RecordType
 from juki.rejects import RejectSink
 
 SEP = 0x0A
+SPACE = 0x20
 
 
 def template(layout: Layout, rt: RecordType) -> np.ndarray:
@@ -41,20 +43,35 @@ def encode_frame(df: pl.DataFrame, layout: Layout, rt: RecordType, first_record_
         return out
     record_nos = np.arange(first_record_no, first_record_no + df.height)
     texts = [f for f in rt.value_fields if not f.integer]
-    # One select for every text column: polars cleans, checks and joins them in parallel.
+    # One select for every text column: polars cleans and joins them in parallel. U+0080 and U+F8F0–U+F8F3 are
+    # looked for here (they encode to bytes that are also trail bytes); every other character a field cannot
+    # carry shows in the encoded bytes (see _suspect).
     joined = df.select(
         *[_clean(f).str.join("\n").alias(f.id) for f in texts],
-        *[_clean(f).str.contains(_NOT_ALLOWED[f.ascii]).any().alias(f"{f.id}:bad") for f in texts],
+        *[_clean(f).str.contains_any(list(NOT_TEXT)).any().alias(f"{f.id}:bad") for f in texts if not f.ascii],
     ).row(0, named=True) if texts else {}
     for f in rt.value_fields:
         cells = out[:, f.offset : f.end]
         if f.integer:
             _encode_number(cells, df.get_column(f.id), f, record_nos, sink)
             continue
-        text = _reject_bad_values(df, f, record_nos, sink) if joined.get(f"{f.id}:bad") else joined.get(f.id, "")
-        data, lengths = _encode_text(text, df, f, layout, record_nos, sink)
-        _place(cells, f, data, lengths, record_nos, sink)
+        encoded = None if joined.get(f"{f.id}:bad") else _encode_text(joined.get(f.id, ""), df, f, layout)
+        if encoded is None or _suspect(*encoded, f):
+            # Slow path, for the few batches where some value holds what its field cannot carry.
+            encoded = _encode_text(_reject_bad_values(df, f, record_nos, sink), df, f, layout, record_nos, sink)
+        _place(cells, f, *encoded, record_nos, sink)
     return out
+
+
+def _suspect(data: np.ndarray, lengths: np.ndarray, f: Field) -> bool:
+    """Whether the encoded values may hold a character the field cannot carry: a control byte (never part of a
+    CP932 character), 0xFD–0xFF (never a lead or trail byte), or a newline inside a value (lengths of -1)."""
+    if (lengths < 0).any():
+        return True
+    bad = (data < SPACE) | (data == 0x7F)
+    if not f.ascii:
+        bad |= data >= 0xFD
+    return bool(bad.any())
 
 
 # Characters a field of each kind cannot carry: ASCII kinds take printable ASCII only; text kinds refuse control
@@ -102,29 +119,39 @@ def _encode_number(cells: np.ndarray, column: pl.Series, f: Field, record_nos, s
     cells[ok] = np.where(lead, 0x20, digits).astype(np.uint8)
 
 
-def _encode_text(text: str, df: pl.DataFrame, f: Field, layout: Layout, record_nos, sink: RejectSink):
-    """Encoded bytes of all values concatenated, and each value's byte length (0 for null)."""
+def _encode_text(text: str, df: pl.DataFrame, f: Field, layout: Layout, record_nos=None,
+                 sink: RejectSink | None = None):
+    """Encoded bytes of all values concatenated, and each value's byte length (0 for null). None when some value
+    cannot be encoded, unless a sink is given to name those records (then they are written blank)."""
     try:
         raw = text.encode("ascii" if f.ascii else "cp932")
     except UnicodeEncodeError:
+        if sink is None:
+            return None
         raw = _encode_rowwise(text.split("\n"), f, record_nos, sink)
     data = np.frombuffer(raw + b"\n", dtype=np.uint8)
     if layout.ibm_extensions and not f.ascii:
         data = _prefer_ibm(df.select(_clean(f)).to_series(), data)
     seps = np.flatnonzero(data == SEP)
+    if len(seps) != df.height:  # a value holds a newline of its own: keep it in the data, for _suspect to see
+        return data[:-1], np.full(df.height, -1)
     lengths = np.diff(seps, prepend=-1) - 1
     return data[data != SEP], lengths
 
 
 def _encode_rowwise(values: list[str], f: Field, record_nos, sink: RejectSink) -> bytes:
-    """Slow path, only when some value cannot be written in CP932: name each such record."""
+    """Slow path, only when some value cannot be encoded for its field: name each such record, write it blank."""
     parts = []
     for r, value in enumerate(values):
         try:
-            parts.append(value.encode("cp932"))
+            parts.append(value.encode("ascii" if f.ascii else "cp932"))
         except UnicodeEncodeError as e:
-            sink.add(record_nos[r], f.id, f.offset, "write.not_cp932",
-                     f"character {e.start + 1} of the value has no CP932 code")
+            if f.ascii:
+                sink.add(record_nos[r], f.id, f.offset, "write.not_allowed",
+                         "value holds a character this field cannot carry")
+            else:
+                sink.add(record_nos[r], f.id, f.offset, "write.not_cp932",
+                         f"character {e.start + 1} of the value has no CP932 code")
             parts.append(b"")
     return b"\n".join(parts)
 
@@ -153,11 +180,12 @@ def _place(cells: np.ndarray, f: Field, data: np.ndarray, lengths: np.ndarray, r
                      f"value is {int(lengths[r])} bytes, the field holds {w}")
         keep = np.repeat(~over, lengths)
         data, lengths = data[keep], np.where(over, 0, lengths)
-    cols = np.arange(w)
+    block = np.ascontiguousarray(cells)  # work on compact memory, copy back once
     if f.pad == "fullwidth":
-        _fullwidth_padding(cells, lengths)
-    mask = cols < lengths[:, None] if f.align == "left" else cols >= (w - lengths)[:, None]
-    cells[mask] = data
+        _fullwidth_padding(block, lengths)
+    mask = prefix_mask(w)[lengths] if f.align == "left" else ~prefix_mask(w)[w - lengths]
+    block[mask] = data
+    cells[:] = block
 
 
 def _fullwidth_padding(cells: np.ndarray, lengths: np.ndarray) -> None:

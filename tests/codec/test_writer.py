@@ -71,3 +71,12 @@ def test_outputs_are_owner_only(tmp_path):
     with storage.atomic_output(target) as sink:
         write_records(sink, LAYOUT, frame(LAYOUT, [{}]), HEADER)
     assert (target.stat().st_mode & 0o777) == 0o600
+
+
+def test_characters_a_field_cannot_carry_are_rejected_wherever_they_hide():
+    rows = [{"shimei": "山\n田"}, {"shimei": "山\t田"}, {"shimei": "山\uf8f0"}, {"shimei": "\x80"},
+            {"sosasha_id": "OP\x7f"}, {"sosasha_id": "ＯＰ"}, {"shimei": "山田"}]
+    rejects = rejected(rows)
+    assert rejects.select("record_no", "field").rows() == [(2, "shimei"), (3, "shimei"), (4, "shimei"),
+                                                           (5, "shimei"), (6, "sosasha_id"), (7, "sosasha_id")]
+    assert set(rejects["rule"]) == {"write.not_allowed"}
