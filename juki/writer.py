@@ -28,7 +28,8 @@ class RecordWriter:
         self.handle, self.layout, self.name = handle, layout, name
         self.sink = RejectSink()
         self.count = 0
-        self._digest = hashlib.sha256()
+        # The data records' hash, for a trailer that carries one (consistency files): only then is it computed.
+        self._digest = hashlib.sha256() if any(f.id == "content_hash" for f in layout.trailer.fields) else None
         self._write_one(layout.header, {"layout_version": layout.version, **header}, record_no=1)
 
     def write(self, df: pl.DataFrame) -> None:
@@ -42,12 +43,15 @@ class RecordWriter:
             part = df.slice(start, step)
             records = encode_frame(part, self.layout, self.layout.data, self.count + 2, self.sink)
             raw = records.tobytes()
-            self._digest.update(raw)
+            if self._digest is not None:
+                self._digest.update(raw)
             self.handle.write(raw)
             self.count += part.height
 
     def close(self, trailer: dict | None = None) -> int:
-        values = {"record_count": self.count, "content_hash": self._digest.hexdigest(), **(trailer or {})}
+        values = {"record_count": self.count, **(trailer or {})}
+        if self._digest is not None:
+            values["content_hash"] = self._digest.hexdigest()
         self._write_one(self.layout.trailer, values, record_no=self.count + 2)
         if len(self.sink):
             rejects = self.sink.to_frame()
