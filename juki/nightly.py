@@ -45,6 +45,13 @@ class NightlyRun:
     def path(self, name: str) -> Path:
         return Path(self.staging) / name
 
+    def save(self, name: str, frame: pl.DataFrame) -> None:
+        """A frame handed to the next step: Arrow IPC, uncompressed (it lives minutes), owner-only."""
+        storage.write_ipc(frame, self.path(f"{name}.arrow"))
+
+    def load(self, name: str) -> pl.DataFrame:
+        return pl.read_ipc(self.path(f"{name}.arrow"))
+
 
 @contextmanager
 def nightly_run(input: str, business_date: str, workdir=None, config=None, policy: Policy = Policy(),  # noqa: B008
@@ -80,8 +87,8 @@ def read_input(run: NightlyRun) -> dict:
     context = Context(run.business_date, config.juminhyo_rule)
     rejects = validate_frame(source, layout, context, config.juminhyo_strict, name, only=dv.SOURCE_FIELDS)
     rejects = merge_rejects(result.rejects.to_frame(), rejects)
-    storage.write_parquet(source, run.path("source.parquet"))
-    storage.write_parquet(rejects, run.path("rejects.parquet"))
+    run.save("source", source)
+    run.save("rejects", rejects)
     _enforce(run, rejects, source.height, "input")
     return {"input": name, "input_sha256": handle.sha256, "config_sha256": storage.sha256_of(run.config),
             "layout_hash": layout.content_hash, "records": source.height, "input_rejects": rejected_records(rejects)}
@@ -112,8 +119,8 @@ def _enforce(run: NightlyRun, rejects: pl.DataFrame, records: int, stage: str) -
 def derive_and_diff(run: NightlyRun) -> dict:
     """本人確認情報 from today's records, checked, then compared with the prior snapshot."""
     config = load_config(run.config)
-    source = pl.read_parquet(run.path("source.parquet"))
-    input_rejects = pl.read_parquet(run.path("rejects.parquet"))
+    source = run.load("source")
+    input_rejects = run.load("rejects")
     current = dv.derive(source, config, run.business_date)
     context = Context(run.business_date, config.juminhyo_rule)
     derived_rejects = validate_frame(current.filter(~pl.col(dv.DEAD)), load_layout("honnin_kakunin"), context,
@@ -128,9 +135,9 @@ def derive_and_diff(run: NightlyRun) -> dict:
     rejects = pl.concat([rejects, result.rejects])
     _enforce(run, rejects, source.height, "input")
     storage.write_parquet(result.snapshot, run.path("snapshot.parquet"))
-    storage.write_parquet(result.changes, run.path("changes.parquet"))
-    storage.write_parquet(result.held, run.path("held.parquet"))
-    storage.write_parquet(rejects, run.path("rejects.parquet"))
+    run.save("changes", result.changes)
+    run.save("held", result.held)
+    run.save("rejects", rejects)
     counts = result.changes.group_by(df_.KIND).len().sort(df_.KIND)
     return {"baseline": prior is None, "snapshot_records": result.snapshot.height,
             "changes": dict(counts.iter_rows()), "held": result.held.height}
@@ -143,14 +150,14 @@ def _prior_snapshot(run: NightlyRun) -> pl.DataFrame | None:
 def write_outputs(run: NightlyRun) -> dict:
     """The change notices and the 送付先情報 file, written as their layouts say, each validated first."""
     config = load_config(run.config)
-    changes = pl.read_parquet(run.path("changes.parquet"))
+    changes = run.load("changes")
     header = {"created_on": run.business_date, "dantai_code": config.dantai_code}
     notice_layout, sofu_layout = load_layout(notices.LAYOUT), load_layout("sofusaki")
     rows = notices.build(changes)
     sofu, sofu_rejects = sofusaki.build(changes, config, run.business_date)
     checked = validate_frame(sofu, sofu_layout, Context(run.business_date, config.juminhyo_rule),
                              config.juminhyo_strict, "送付先情報")
-    rejects = pl.concat([pl.read_parquet(run.path("rejects.parquet")), sofu_rejects, checked])
+    rejects = pl.concat([run.load("rejects"), sofu_rejects, checked])
     _enforce(run, rejects, changes.height, "output")
     seq = rows["koshin_jun_bango"]
     staging, day = Path(run.staging), run.business_date
@@ -159,7 +166,7 @@ def write_outputs(run: NightlyRun) -> dict:
                                            {"first_seq": seq.min(), "last_seq": seq.max()}),
         "sofusaki": jobs.write_output(staging, f"sofusaki_{day}.dat", sofu_layout, sofu, header),
     }
-    storage.write_parquet(rejects, run.path("rejects.parquet"))
+    run.save("rejects", rejects)
     return {"outputs": outputs, "sequence": {"first": seq.min(), "last": seq.max() if seq.len() else run.last_seq},
             "sofusaki_records": sofu.height, "notices": rows.height}
 
@@ -167,13 +174,13 @@ def write_outputs(run: NightlyRun) -> dict:
 def commit(run: NightlyRun, steps: dict) -> dict:
     """Manifest, human files, temporary files with personal data gone, then the one rename that publishes."""
     snapshot = run.path("snapshot.parquet")
-    files = {"rejects": runinfo.write_rejects(pl.read_parquet(run.path("rejects.parquet")), run.path("rejects.csv")),
-             "held": runinfo.write_held(pl.read_parquet(run.path("held.parquet")), run.path("held.csv"))}
+    files = {"rejects": runinfo.write_rejects(run.load("rejects"), run.path("rejects.csv")),
+             "held": runinfo.write_held(run.load("held"), run.path("held.csv"))}
     manifest = runinfo.manifest(JOB, run.business_date, asdict(run), steps,
                                 snapshot={"file": snapshot.name, "sha256": storage.sha256_of(snapshot)},
                                 files=files)
     return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), manifest,
-                        temporary=("source.parquet", "changes.parquet", "held.parquet", "rejects.parquet"))
+                        temporary=("source.arrow", "changes.arrow", "held.arrow", "rejects.arrow"))
 
 
 STEPS: tuple[Callable[[NightlyRun], dict], ...] = (read_input, derive_and_diff, write_outputs)

@@ -157,6 +157,13 @@ def copy_file(source: str | os.PathLike, location: str | os.PathLike) -> str:
     return sink.sha256
 
 
+def write_ipc(frame, location) -> str:
+    """A DataFrame as Arrow IPC (uncompressed: fast, for files that live only while a run does), atomically."""
+    with atomic_output(location) as sink:
+        frame.write_ipc(sink, compression="uncompressed")
+    return sink.sha256
+
+
 def write_parquet(frame, location) -> str:
     """A DataFrame as Parquet, atomically and owner-only (snapshots and staging files hold personal data)."""
     with atomic_output(location) as sink:
@@ -169,10 +176,15 @@ class _HashingWriter:
 
     def __init__(self, raw: BinaryIO, final_path: Path):
         self.raw, self.final_path, self._digest = raw, final_path, hashlib.sha256()
+        self.failure: OSError | None = None  # kept: a library writing through us may wrap it in its own error
 
     def write(self, data) -> int:
         self._digest.update(data)
-        return self.raw.write(data)
+        try:
+            return self.raw.write(data)
+        except OSError as e:
+            self.failure = e
+            raise
 
     @property
     def sha256(self) -> str:
@@ -187,6 +199,7 @@ def _atomic_local(path: Path) -> Iterator[_HashingWriter]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.fchmod(fd, OWNER_ONLY)
+    handle = None
     try:
         with os.fdopen(fd, "wb") as raw:
             handle = _HashingWriter(raw, path)
@@ -195,16 +208,13 @@ def _atomic_local(path: Path) -> Iterator[_HashingWriter]:
             os.fsync(raw.fileno())
         os.replace(tmp, path)
         fsync_dir(path.parent)
-    except OSError as e:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        failure = getattr(handle, "failure", None) or (e if isinstance(e, OSError) else None)
+        if failure is not None and failure.errno in (errno.ENOSPC, errno.EDQUOT):
             raise StorageError("no space left on the device; nothing was written there",
                                Where(file=str(path))) from None
-        raise
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
         raise
 
 
