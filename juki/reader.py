@@ -79,10 +79,12 @@ def scan_records(handle: BinaryIO, layout: Layout, name: str, columns: list[str]
         data_rows = np.flatnonzero(roles == 1)
         if len(data_rows):
             record_nos = data_rows + record_no
-            batch = decode_fields(block[data_rows, :L], fields, record_nos, result.rejects)
+            # Header and trailer can only be first and last: the data rows are one run, a view (no copy).
+            rows = block[data_rows[0] : data_rows[-1] + 1]
+            batch = decode_fields(rows[:, :L], fields, record_nos, result.rejects)
             result.data_records += len(data_rows)
             if hashed:
-                result.content.update(block[data_rows].tobytes())
+                result.content.update(rows.tobytes())
             yield batch.insert_column(0, pl.Series(RECORD_NO, record_nos, dtype=pl.Int64))
         record_no += whole
         result.bytes_read += len(chunk)

@@ -21,10 +21,10 @@ from juki.rules import (
     count_gaiji_expr,
     cp932_len_expr,
     dantai_code_is_valid_expr,
+    date_to_wareki_expr,
     has_gaiji_expr,
     kojin_bango_is_valid_expr,
     seion_kana_expr,
-    wareki_to_ymd_expr,
     ymd_is_fusho_expr,
     ymd_is_valid_expr,
 )
@@ -95,9 +95,14 @@ def fusho_code_agrees(c: str, date_field: str, text_field: str) -> pl.Expr:
 
 
 def wareki_matches(c: str, era_field: str, date_field: str) -> pl.Expr:
-    """年号コード + 日付 (YYMMDD in the era) must be 生年月日; both blank is fine (e.g. 不詳, or born abroad)."""
+    """年号コード + 日付 (YYMMDD in the era) must be 生年月日; both blank is fine (e.g. 不詳, or born abroad).
+
+    Computed from 生年月日 to its 和暦 (cheap arithmetic) and compared; the same as converting the 和暦 to 西暦,
+    since a day has one 和暦: 平成31年5月1日 is no day, 20190501 is 令和元年5月1日, so the pair is refused."""
     both_blank = pl.col(era_field).is_null() & pl.col(c).is_null()
-    same = wareki_to_ymd_expr(pl.col(era_field), pl.col(c)) == pl.col(date_field)
+    code, yymmdd = date_to_wareki_expr(pl.col(date_field))
+    real = ymd_is_valid_expr(pl.col(date_field)).fill_null(False)
+    same = real & (pl.col(era_field) == code) & (pl.col(c) == yymmdd)
     return both_blank | same.fill_null(False)
 
 

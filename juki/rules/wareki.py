@@ -196,3 +196,21 @@ def wareki_to_ymd_expr(code_expr: pl.Expr, yymmdd_expr: pl.Expr, eras: Eras | No
     era = code_expr.cast(pl.String).replace_strict(base, default=None, return_dtype=pl.UInt32)
     shape, yymmdd = _digits(yymmdd_expr, 6)
     return pl.when(shape).then((era + yymmdd).replace_strict(keys, ymds, default=None))
+
+
+def date_to_wareki_expr(ymd_expr: pl.Expr, eras: Eras | None = None) -> tuple[pl.Expr, pl.Expr]:
+    """Vector twin of `date_to_wareki` on "YYYYMMDD" strings: (era code, "YYMMDD"), null where the twin raises
+    (before the first era, 年 past 99) or the string is not 8 digits. Integer arithmetic against the eras' first
+    days: no table of days, so it costs the same on the first call as on any other."""
+    table = (eras or default_eras()).eras
+    shape, value = _digits(ymd_expr, 8)
+    v = pl.when(shape).then(value.cast(pl.Int64))
+    firsts = [e.first_day.year * 10000 + e.first_day.month * 100 + e.first_day.day for e in table]
+    index = pl.sum_horizontal(*((v >= f).cast(pl.Int32) for f in firsts)) - 1
+    known = v.is_not_null() & (index >= 0)
+    first_year = index.replace_strict(range(len(table)), [e.first_day.year for e in table], default=None)
+    yy = v // 10000 - first_year + 1
+    ok = known & (yy <= 99)
+    code = pl.when(ok).then(index.replace_strict(range(len(table)), [e.code for e in table], default=None))
+    yymmdd = pl.when(ok).then((yy * 10000 + v % 10000).cast(pl.String).str.zfill(6))
+    return code, yymmdd

@@ -219,3 +219,27 @@ def test_vectors_on_literals_broadcast() -> None:
     out = frame.with_columns(w=wareki_to_ymd_expr(pl.lit("5"), pl.lit("010501")),
                              v=ymd_is_valid_expr(pl.lit("20000229")), f=ymd_is_fusho_expr(pl.lit("19800000")))
     assert out.select("w", "v", "f").rows() == [("20190501", True, True)] * 2
+
+
+@vector_settings
+@given(st.dates(min_value=date(1800, 1, 1), max_value=date(2130, 12, 31)))
+def test_date_to_wareki_expr_agrees_with_its_scalar_twin(d):
+    from juki.rules import date_to_wareki_expr
+
+    code, yymmdd = date_to_wareki_expr(pl.col("d"))
+    got = pl.DataFrame({"d": [d.strftime("%Y%m%d")]}).select(code.alias("c"), yymmdd.alias("y")).row(0)
+    try:
+        expected = date_to_wareki(d)
+    except ValueError:  # before 明治, or past 年 99 of the last era
+        expected = (None, None)
+    assert got == expected
+
+
+def test_heisei_31_may_is_refused_and_reiwa_gannen_accepted_by_the_reverse_check():
+    """The vector form is for real dates (the wareki check pairs it with ymd_is_valid_expr)."""
+    from juki.rules import date_to_wareki_expr
+
+    code, yymmdd = date_to_wareki_expr(pl.col("d"))
+    frame = pl.DataFrame({"d": ["20190501", "20190430", "18680125", "18680124"]})
+    got = frame.select(code.alias("c"), yymmdd.alias("y")).rows()
+    assert got == [("5", "010501"), ("4", "310430"), ("1", "010125"), (None, None)]
