@@ -36,7 +36,7 @@ KIND, BITMAP, INFERRED, PRIOR_KEY = "change_kind", "henko_komoku", "inferred", "
 
 @dataclass(frozen=True)
 class Diff:
-    snapshot: pl.DataFrame  # the new snapshot, SNAPSHOT_COLUMNS, sorted by 住民票コード
+    snapshot: pl.DataFrame  # the new snapshot, SNAPSHOT_COLUMNS (see _new_snapshot for its order)
     changes: pl.DataFrame  # one row per accepted change, in 更新順番号 order
     rejects: pl.DataFrame
     held: pl.DataFrame  # record_no, juminhyo_code, change_kind, reason
@@ -52,26 +52,15 @@ def baseline(current: pl.DataFrame) -> Diff:
 
 def diff(prior: pl.DataFrame, current: pl.DataFrame, business_date: str, last_seq: int) -> Diff:
     ido = table("ido_jiyu")
-    live = current.filter(~pl.col(DEAD) & ~pl.col(EXPIRED))
+    live = current.lazy().filter(~pl.col(DEAD) & ~pl.col(EXPIRED))  # lazy: only what is used of it is gathered
     dead = current.filter(pl.col(DEAD))
     expired = current.filter(pl.col(EXPIRED) & ~pl.col(DEAD)).select("juminhyo_code")
-    pairs = _pair(prior, live)
     cols = [c for c in honnin_columns() if c not in BOOKKEEPING]
-    differs = {c: pl.col(c).ne_missing(pl.col(f"{c}_p")) for c in cols}
-    pairs = pairs.with_columns(
-        pl.when(pl.col("juminhyo_code_p").is_null()).then(pl.lit("added"))
-        .when(pl.col("juminhyo_code") != pl.col("juminhyo_code_p")).then(pl.lit("code_changed"))
-        .when(pl.any_horizontal(*differs.values())).then(pl.lit("changed"))
-        .otherwise(pl.lit("unchanged")).alias(KIND))
-    unchanged = pairs.filter(pl.col(KIND) == "unchanged").select(PRIOR_KEY)
-    # The rest of the work concerns the few that changed (about 1 % a night).
-    moving = pairs.filter(pl.col(KIND) != "unchanged").with_columns(
-        pl.concat_str([pl.when(pl.col(c).ne_missing(pl.col(f"{c}_p"))).then(pl.lit("1")).otherwise(pl.lit("0"))
-                       if c in differs else pl.lit("0") for c in honnin_columns()]).alias(BITMAP))
-    moving = _reason(moving, ido, business_date, differs)
-    gone = prior.join(live.select(pl.col("juminhyo_code")), on="juminhyo_code", how="anti") \
-        .join(pairs.select(pl.col(PRIOR_KEY).alias("juminhyo_code")), on="juminhyo_code", how="anti")
-    deaths, lost = _deaths(gone, dead, ido)
+    keys = _pair_keys(prior, live, cols)
+    moving = _moving(prior, live, keys, cols, ido, business_date)
+    gone = prior.select("juminhyo_code").join(keys.select(pl.col(PRIOR_KEY).alias("juminhyo_code")),
+                                              on="juminhyo_code", how="anti")
+    deaths, lost = _deaths(prior.join(gone, on="juminhyo_code", how="semi"), dead, ido)
     lost = lost.join(expired, on="juminhyo_code", how="anti")  # past retention: leaves without a notice
     held_now = pl.col(HELD) | (pl.col("koshin_kinshi_flag_p") == "1").fill_null(False)
     held = moving.filter(held_now)
@@ -79,25 +68,51 @@ def diff(prior: pl.DataFrame, current: pl.DataFrame, business_date: str, last_se
     accepted = moving.filter(~held_now & pl.col("ido_jiyu").is_not_null())
     held_deaths = deaths.filter(pl.col(HELD))
     changes = _number(pl.concat([_after(accepted), deaths.filter(~pl.col(HELD))], how="diagonal_relaxed"), last_seq)
-    keep_prior = pl.concat([held.select(pl.col(PRIOR_KEY).alias("k")), rejected.select(pl.col(PRIOR_KEY).alias("k")),
-                            held_deaths.select(pl.col("juminhyo_code").alias("k")),
-                            lost.select(pl.col("juminhyo_code").alias("k"))])
-    snapshot = _new_snapshot(prior, unchanged, changes, keep_prior)
+    replaced = pl.concat([accepted.select(pl.col(PRIOR_KEY).alias("k")),
+                          deaths.filter(~pl.col(HELD)).select(pl.col("juminhyo_code").alias("k")),
+                          expired.select(pl.col("juminhyo_code").alias("k"))])
+    snapshot = _new_snapshot(prior, replaced, changes)
     held_rows = pl.concat([_held(held, "処理停止情報 or 更新禁止フラグ"), _held(held_deaths, "death")])
     return Diff(snapshot, changes, pl.concat([_unexplained(rejected), _unexplained(lost)]), held_rows)
 
 
-def _pair(prior: pl.DataFrame, live: pl.DataFrame) -> pl.DataFrame:
-    """Each of today's rows beside its prior version: by 住民票コード, or by 識別番号 when the code changed."""
-    known = prior.select("juminhyo_code")
-    fresh = live.join(known, on="juminhyo_code", how="anti")
-    orphans = prior.join(live.select("juminhyo_code"), on="juminhyo_code", how="anti")
+def _row_hash(cols: list[str]) -> pl.Expr:
+    return pl.struct(cols).hash(seed=0)
+
+
+def _pair_keys(prior: pl.DataFrame, live: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    """Keys only, for every one of today's persons: its prior key (by 住民票コード, or by 識別番号 when the code
+    changed) and what happened to it. "changed" is decided on a 64-bit hash of the compared items, so that the
+    million unchanged rows are never compared column by column; _moving then compares the movers exactly."""
+    now = live.select("juminhyo_code", "shikibetsu_bango", _row_hash(cols).alias("_h")).collect()
+    was = prior.select("juminhyo_code", "shikibetsu_bango", _row_hash(cols).alias("_h"))
+    fresh = now.join(was, on="juminhyo_code", how="anti")
+    orphans = was.join(now, on="juminhyo_code", how="anti")
     links = fresh.select("shikibetsu_bango", "juminhyo_code").join(
         orphans.select("shikibetsu_bango", pl.col("juminhyo_code").alias("_old")), on="shikibetsu_bango")
-    live = live.join(links.select("juminhyo_code", "_old"), on="juminhyo_code", how="left") \
+    now = now.join(links.select("juminhyo_code", "_old"), on="juminhyo_code", how="left") \
         .with_columns(pl.coalesce("_old", "juminhyo_code").alias(PRIOR_KEY)).drop("_old")
-    p = prior.select([pl.col(c).alias(f"{c}_p") for c in SNAPSHOT_COLUMNS])
-    return live.join(p, left_on=PRIOR_KEY, right_on="juminhyo_code_p", how="left", coalesce=False)
+    paired = now.join(was.select(pl.col("juminhyo_code").alias(PRIOR_KEY), pl.col("_h").alias("_h_p"),
+                                 pl.lit(True).alias("_known")), on=PRIOR_KEY, how="left")
+    return paired.select("juminhyo_code", PRIOR_KEY, pl.when(pl.col("_known").is_null()).then(pl.lit("added"))
+                         .when(pl.col("juminhyo_code") != pl.col(PRIOR_KEY)).then(pl.lit("code_changed"))
+                         .when(pl.col("_h") != pl.col("_h_p")).then(pl.lit("changed"))
+                         .otherwise(pl.lit("unchanged")).alias(KIND))
+
+
+def _moving(prior, live, keys, cols, ido, business_date: str) -> pl.DataFrame:
+    """The persons who changed, each beside its prior version, with the items that changed and the reason."""
+    keys = keys.filter(pl.col(KIND) != "unchanged")
+    was = prior.join(keys.select(pl.col(PRIOR_KEY).alias("juminhyo_code")), on="juminhyo_code", how="semi")
+    pairs = live.join(keys.lazy(), on="juminhyo_code").collect().join(
+        was.select([pl.col(c).alias(f"{c}_p") for c in SNAPSHOT_COLUMNS]),
+        left_on=PRIOR_KEY, right_on="juminhyo_code_p", how="left", coalesce=False)
+    differs = {c: pl.col(c).ne_missing(pl.col(f"{c}_p")) for c in cols}
+    # Exactly now: a hash that differs for rows that do not would be a bug, and is dropped here.
+    pairs = pairs.filter((pl.col(KIND) != "changed") | pl.any_horizontal(*differs.values())).with_columns(
+        pl.concat_str([pl.when(differs[c]).then(pl.lit("1")).otherwise(pl.lit("0")) if c in differs
+                       else pl.lit("0") for c in honnin_columns()]).alias(BITMAP))
+    return _reason(pairs, ido, business_date, differs)
 
 
 def _reason(pairs: pl.DataFrame, ido, business_date: str, differs: dict) -> pl.DataFrame:
@@ -166,13 +181,14 @@ def _number(changes: pl.DataFrame, last_seq: int) -> pl.DataFrame:
                                 .alias("koshin_jun_bango"))
 
 
-def _new_snapshot(prior, unchanged_keys, changes, keep_prior) -> pl.DataFrame:
-    """Unchanged persons as they were; accepted changes in their new version; held, rejected and unexplained
-    ones in their prior version; the dead gone."""
-    unchanged = prior.join(unchanged_keys, left_on="juminhyo_code", right_on=PRIOR_KEY, how="semi")
-    kept = prior.join(keep_prior, left_on="juminhyo_code", right_on="k", how="semi")
-    applied = changes.filter(pl.col(KIND) != "removed")
-    return _snapshot(pl.concat([unchanged, kept, applied.select(SNAPSHOT_COLUMNS)], how="diagonal_relaxed"))
+def _new_snapshot(prior: pl.DataFrame, replaced: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
+    """The prior snapshot without the persons whose accepted change replaces them (or whose death or expiry
+    removes them), then their new versions in 住民票コード order: everyone else, held and rejected ones
+    included, stays as sent, where it was. (Re-sorting a million rows for the few that changed would cost more
+    than the rest of the diff; the order is the same for the same inputs, and the consistency files sort.)"""
+    kept = prior.filter(~pl.col("juminhyo_code").is_in(replaced["k"].implode()))
+    applied = _snapshot(changes.filter(pl.col(KIND) != "removed"))
+    return pl.concat([kept.select(SNAPSHOT_COLUMNS), applied])
 
 
 def _snapshot(df: pl.DataFrame) -> pl.DataFrame:

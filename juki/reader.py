@@ -11,6 +11,7 @@ about every bad record at once.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -62,17 +63,30 @@ def scan_records(handle: BinaryIO, layout: Layout, name: str, columns: list[str]
     result.terminator = term
     stride = L + len(TERMINATORS[term])
     per_batch = max(1, batch_bytes // stride)
-    pending, record_no, eof = first, 1, False
-    while not eof:
-        chunk = pending + read_exact(handle, per_batch * stride - len(pending))
-        pending = read_exact(handle, stride) if len(chunk) == per_batch * stride else b""
-        eof = not pending
+    carry, record_no, eof = np.frombuffer(first, dtype=np.uint8), 1, False
+    # Batches are read in place (no copy of what was read) into a few buffers used in turn: fresh ones would
+    # cost the kernel a page fault per 4 KiB each time. Each has room for one record more than a batch: if that
+    # record is there, the file goes on and it starts the next batch; if not, this batch is the last.
+    ring = [np.empty(per_batch * stride + stride, dtype=np.uint8) for _ in range(3)]
+    settle = getattr(handle, "settle", lambda: None)  # a reader still hashing a buffer must finish first
+    for turn in itertools.count():
+        if eof:
+            break
+        chunk = ring[turn % len(ring)]
+        if turn >= len(ring):
+            settle()
+        chunk[: len(carry)] = carry
+        got = len(carry) + fill(handle, memoryview(chunk)[len(carry) :])
+        eof = got < len(chunk)
+        end = got if eof else per_batch * stride
+        carry = chunk[end:got].copy()
+        chunk = chunk[:end]
         whole = len(chunk) // stride
         if eof and len(chunk) % stride:
-            _check_lines(chunk[: whole * stride], layout, term, name, record_no)
+            _check_lines(chunk[: whole * stride], layout, term, name, record_no, result.bytes_read)
             raise InputUnusable(f"the last record is truncated: {len(chunk) % stride} bytes, expected {stride}",
                                 Where(file=name, record=record_no + whole, offset=result.bytes_read + whole * stride))
-        block = _check_lines(chunk, layout, term, name, record_no)
+        block = _check_lines(chunk, layout, term, name, record_no, result.bytes_read)
         roles = _roles(block, layout, name, record_no, result.bytes_read, eof)
         if eof:
             result.trailer = _decode_single(block[-1], layout.trailer, name, record_no + whole - 1)
@@ -125,6 +139,27 @@ def _select(rt: RecordType, columns: list[str] | None, name: str) -> tuple[Field
     return tuple(f for f in rt.value_fields if f.id in set(columns))
 
 
+def fill(handle: BinaryIO, view: memoryview) -> int:
+    """Read into ``view`` until it is full or the file ends; the number of bytes read."""
+    readinto = getattr(handle, "readinto", None)
+    got = 0
+    while got < len(view):
+        try:
+            n = readinto(view[got:]) if readinto else None
+        except (NotImplementedError, OSError) as e:
+            if not isinstance(e, NotImplementedError) and e.errno is not None:
+                raise
+            readinto, n = None, None
+        if n is None:
+            part = handle.read(len(view) - got)
+            n = len(part)
+            view[got : got + n] = part
+        if not n:
+            break
+        got += n
+    return got
+
+
 def read_exact(handle: BinaryIO, n: int) -> bytes:
     """Read n bytes unless the file ends first (streams may return short reads)."""
     parts, got = [], 0
@@ -145,19 +180,19 @@ def detect_terminator(first: bytes, length: int) -> str:
     return "none"
 
 
-def _check_lines(chunk: bytes, layout: Layout, term: str, name: str, first_no: int) -> np.ndarray:
+def _check_lines(chunk: np.ndarray, layout: Layout, term: str, name: str, first_no: int, base: int) -> np.ndarray:
     """The chunk as one row per record; every record must end with the terminator right after record_length."""
     L, tb = layout.record_length, TERMINATORS[term]
     stride = L + len(tb)
-    block = np.frombuffer(chunk, dtype=np.uint8)[: len(chunk) // stride * stride].reshape(-1, stride)
+    block = chunk[: len(chunk) // stride * stride].reshape(-1, stride)
     if tb:
         bad = (block[:, L:] != np.frombuffer(tb, dtype=np.uint8)).any(axis=1)
         if bad.any():
             r = int(np.argmax(bad))
-            nl = chunk.find(b"\n", r * stride)
+            nl = chunk.tobytes().find(b"\n", r * stride)
             actual = "no line end follows" if nl < 0 else f"it is {nl - r * stride + 1 - len(tb)} bytes long"
             raise InputUnusable(f"wrong record length: expected {L} bytes then {term.upper()}, {actual}",
-                                Where(file=name, record=first_no + r, offset=r * stride + L))
+                                Where(file=name, record=first_no + r, offset=base + r * stride + L))
     return block
 
 

@@ -117,6 +117,18 @@ class HashingReader:
         self._last = self._pool.submit(self._digest.update, data)
         return data
 
+    def readinto(self, view) -> int:
+        """Read into the caller's buffer, which it must not change before ``settle`` returns."""
+        n = self.raw.readinto(view)
+        if n:
+            self._last = self._pool.submit(self._digest.update, view[:n])
+        return n
+
+    def settle(self) -> None:
+        """Wait until everything read so far is hashed: then the caller may reuse its buffers."""
+        if self._last is not None:
+            self._last.result()
+
     @property
     def sha256(self) -> str:
         if self._last is not None:
