@@ -57,10 +57,10 @@ def inputs(records: int) -> tuple[Path, Path]:
     changed, dead = rng.random(n) < 0.01, rng.random(n) < 0.001
     current = snap.with_columns(
         pl.when(pl.Series(changed)).then(pl.col("jusho") + pl.lit("１")).otherwise("jusho").alias("jusho"),
-        pl.when(pl.Series(changed)).then(pl.lit("31")).otherwise("ido_jiyu").alias("ido_jiyu"),
-        pl.when(pl.Series(changed)).then(pl.lit("20260402")).otherwise("ido_ymd").alias("ido_ymd"),
+        pl.when(pl.Series(dead)).then(pl.lit("22")).when(pl.Series(changed)).then(pl.lit("31"))
+        .otherwise("ido_jiyu").alias("ido_jiyu"),
+        pl.when(pl.Series(changed | dead)).then(pl.lit("20260402")).otherwise("ido_ymd").alias("ido_ymd"),
         pl.when(pl.Series(dead)).then(pl.lit("1")).otherwise("record_jokyo_flag").alias("record_jokyo_flag"),
-        pl.when(pl.Series(dead)).then(pl.lit("22")).otherwise("ido_jiyu").alias("ido_jiyu"),
         pl.lit(None, pl.String).alias("ho30_45_kubun"), pl.lit(None, pl.String).alias("zairyu_kikan_manryo_ymd"),
         pl.arange(2, n + 2, eager=True).alias("record_no"), pl.lit(False).alias("_held"),
         pl.Series("_dead", dead), pl.lit(False).alias("_expired"),

@@ -63,10 +63,15 @@ def write_files(run: ConsistencyRun) -> dict:
     snapshot = Path(run.snapshot_dir) / "snapshot.parquet"
     records = population(jobs.load_snapshot(Path(run.snapshot_dir)))
     staging, day = Path(run.staging), run.business_date
-    outputs = {}
-    for role, kubun, code in (("todofuken", PREFECTURE, config.prefecture_code), ("jlis", JLIS, JLIS_CODE)):
-        header = {"created_on": day, "dantai_code": config.dantai_code, "atesaki_kubun": kubun, "atesaki_code": code}
-        outputs[role] = jobs.write_output(staging, f"seigo_{role}_{day}.dat", layout, records, header)
+
+    def header(kubun: str, code: str) -> dict:
+        return {"created_on": day, "dantai_code": config.dantai_code, "atesaki_kubun": kubun, "atesaki_code": code}
+
+    first = jobs.write_output(staging, f"seigo_todofuken_{day}.dat", layout, records,
+                              header(PREFECTURE, config.prefecture_code))
+    # The J-LIS file holds the same records: the prefecture's bytes under J-LIS's header.
+    second = jobs.copy_output(staging, first["file"], f"seigo_jlis_{day}.dat", layout, header(JLIS, JLIS_CODE))
+    outputs = {"todofuken": first, "jlis": second}
     return {"outputs": outputs, "records": records.height,
             "read": {"input": str(snapshot), "input_sha256": storage.sha256_of(snapshot),
                      "config_sha256": storage.sha256_of(run.config)}}

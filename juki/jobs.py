@@ -17,7 +17,7 @@ from juki import runinfo, runlog, storage
 from juki.errors import InputUnusable, JukiError, Where
 from juki.layout import Layout
 from juki.workdir import Workdir
-from juki.writer import write_records
+from juki.writer import write_records, write_with_header
 
 
 def direct(fn, *args):
@@ -29,6 +29,14 @@ def write_output(staging: Path, name: str, layout: Layout, frame: pl.DataFrame, 
                  trailer: dict | None = None) -> dict:
     with storage.atomic_output(staging / name) as sink:
         count = write_records(sink, layout, frame, header, trailer, name=name)
+    return {"file": name, "sha256": sink.sha256, "records": count, "layout": layout.name,
+            "layout_hash": layout.content_hash}
+
+
+def copy_output(staging: Path, source: str, name: str, layout: Layout, header: dict) -> dict:
+    """An output with the same records as ``source`` (in the same staging folder) under another header."""
+    with storage.atomic_output(staging / name) as sink:
+        count = write_with_header(staging / source, sink, layout, header)
     return {"file": name, "sha256": sink.sha256, "records": count, "layout": layout.name,
             "layout_hash": layout.content_hash}
 
