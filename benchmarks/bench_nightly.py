@@ -1,7 +1,8 @@
 """Nightly benchmark: the whole job (parse, validate, derive, diff, write, commit) on day 1 of a synthetic city
 with 1 % of its residents changing, for 150,000 residents (the city's size) and 1,000,000. Targets (issue #4):
 ≤ 2 s and ≤ 10 s. Timed after imports, in a fresh process, day 0's baseline made beforehand; the same run
-through the Prefect flow (temporary local server) is timed separately to report Prefect's own start-up.
+through the Prefect flow (temporary local server) is timed separately to report Prefect's own start-up. The
+input is read once beforehand, so it is in the page cache (see _warm).
 
     python benchmarks/bench_nightly.py [--sizes 150000 1000000]
 """
@@ -51,6 +52,14 @@ result = {}
 """
 
 
+def _warm(path: Path) -> None:
+    """Read the input once, so it is in the page cache as a file the 既存住基 system has just written would be:
+    the job is measured, not the disk (a cold 4 GB read varies by seconds from run to run)."""
+    with open(path, "rb") as fh:
+        while fh.read(1 << 26):
+            pass
+
+
 def measure(residents: int) -> dict:
     c = city(residents, days=2, change_rate=0.01)
     day0, day1 = day_file(c, 0), day_file(c, 1)
@@ -62,7 +71,9 @@ def measure(residents: int) -> dict:
     for wd in (core_wd, flow_wd):
         shutil.rmtree(wd, ignore_errors=True)
         shutil.copytree(base, wd)
+    _warm(day1)
     core = run_isolated(CORE, source=str(day1), day=d1, wd=str(core_wd))
+    _warm(day1)
     flow = run_isolated(FLOW, source=str(day1), day=d1, wd=str(flow_wd))
     for wd in (base, core_wd, flow_wd):
         shutil.rmtree(wd, ignore_errors=True)
