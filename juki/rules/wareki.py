@@ -5,14 +5,9 @@ The register stores dates as an era code plus YYMMDD (年 01 is 元年). The era
 a one-line edit. Each era ends the day before the next one starts, and a date outside its era does not
 exist (平成31年5月1日 is 令和元年5月1日), so conversion returns None / null rather than guessing.
 
-Dates are proleptic Gregorian throughout. Before 明治6年 (1873) Japan used the lunisolar calendar, so a
-明治1–5年 month/day converted here is not the historical 旧暦 date; no living resident is affected and this
-is what register systems do, but do not use these functions for historical research.
-
-Vector twins cast the digits to one integer and never parse with a date library: YYYYMMDD validity is integer
-arithmetic (the MMDD of a common year, 0229 in leap years), which is exact and cannot disagree with the scalar
-twin on odd input. 和暦 conversion is a lookup: an era writes at most 99 years of dates, so every (era, YYMMDD)
-that exists is enumerated once from the era table (about 91,000 for the five eras) and mapped to its YYYYMMDD.
+Dates are proleptic Gregorian (明治1–5年 month/days are not the historical 旧暦 ones; no living resident is
+affected). Vector twins never parse with a date library: YYYYMMDD validity is integer arithmetic, 和暦 → 西暦 a
+lookup among every (era, YYMMDD) that exists (about 91,000), and 西暦 → 和暦 arithmetic on the eras' first days.
 """
 
 from __future__ import annotations
@@ -205,12 +200,10 @@ def date_to_wareki_expr(ymd_expr: pl.Expr, eras: Eras | None = None) -> tuple[pl
     table = (eras or default_eras()).eras
     shape, value = _digits(ymd_expr, 8)
     v = pl.when(shape).then(value.cast(pl.Int64))
-    firsts = [e.first_day.year * 10000 + e.first_day.month * 100 + e.first_day.day for e in table]
+    firsts = [int(e.first_day.strftime("%Y%m%d")) for e in table]
     index = pl.sum_horizontal(*((v >= f).cast(pl.Int32) for f in firsts)) - 1
-    known = v.is_not_null() & (index >= 0)
-    first_year = index.replace_strict(range(len(table)), [e.first_day.year for e in table], default=None)
-    yy = v // 10000 - first_year + 1
-    ok = known & (yy <= 99)
+    yy = v // 10000 - index.replace_strict(range(len(table)), [e.first_day.year for e in table], default=None) + 1
+    ok = v.is_not_null() & (index >= 0) & (yy <= 99)
     code = pl.when(ok).then(index.replace_strict(range(len(table)), [e.code for e in table], default=None))
     yymmdd = pl.when(ok).then((yy * 10000 + v % 10000).cast(pl.String).str.zfill(6))
     return code, yymmdd

@@ -63,7 +63,8 @@ def validate_cli(path: Path, layout: str, config: Path | None, out: Path, *extra
     root.addHandler(keep)
     root.setLevel(logging.DEBUG)
     try:
-        args = ["validate", path, "--layout", layout, "--rejects", rejects, "--report", report, *extra]
+        args = ["validate", path, "--layout", layout, "--rejects", rejects, "--report", report,
+                "--workdir", out / "workdir", *extra]
         result = run_cli(*args, *(["--config", config] if config else []))
     finally:
         root.removeHandler(keep)
