@@ -17,6 +17,7 @@ import polars as pl
 from juki import rejects as rj
 from juki.codes import table
 from juki.derive import DEAD, EXPIRED, EXTRA, HELD, honnin_columns
+from juki.errors import InputUnusable
 from juki.reader import RECORD_NO
 from juki.schemas.catalogue import rule_for
 
@@ -84,8 +85,11 @@ def _pair_keys(prior: pl.DataFrame, live: pl.DataFrame, cols: list[str]) -> pl.D
     """Keys only, for every one of today's persons: its prior key (by 住民票コード, or by 識別番号 when the code
     changed) and what happened to it. "changed" is decided on a 64-bit hash of the compared items, so that the
     million unchanged rows are never compared column by column; _moving then compares the movers exactly."""
-    now = live.select("juminhyo_code", "shikibetsu_bango", _row_hash(cols).alias("_h")).collect()
+    now = live.select("juminhyo_code", "shikibetsu_bango", _row_hash(cols).alias("_h"), pl.col(HELD)).collect()
     was = prior.select("juminhyo_code", "shikibetsu_bango", _row_hash(cols).alias("_h"))
+    _check_keys(now.filter(~pl.col(HELD)), "today's records")  # a held record is never paired with anything
+    _check_keys(was, "the prior snapshot")
+    now = now.drop(HELD)
     fresh = now.join(was, on="juminhyo_code", how="anti")
     orphans = was.join(now, on="juminhyo_code", how="anti")
     links = fresh.select("shikibetsu_bango", "juminhyo_code").join(
@@ -98,6 +102,15 @@ def _pair_keys(prior: pl.DataFrame, live: pl.DataFrame, cols: list[str]) -> pl.D
                          .when(pl.col("juminhyo_code") != pl.col(PRIOR_KEY)).then(pl.lit("code_changed"))
                          .when(pl.col("_h") != pl.col("_h_p")).then(pl.lit("changed"))
                          .otherwise(pl.lit("unchanged")).alias(KIND))
+
+
+def _check_keys(frame: pl.DataFrame, what: str) -> None:
+    """Keys must be unique and present before a diff: validation rejects (and so holds back) records that are
+    not, so this only fails on a broken snapshot or a bug, and then before anything is compared."""
+    keys = frame.get_column("juminhyo_code")
+    number = keys.cast(pl.Int64, strict=False)  # 11-digit codes: comparing integers is the fast way
+    if keys.null_count() or number.null_count() != keys.null_count() or number.is_duplicated().any():
+        raise InputUnusable(f"住民票コード in {what} must be present, 11 digits and unique before a diff")
 
 
 def _moving(prior, live, keys, cols, ido, business_date: str) -> pl.DataFrame:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from juki import nightly
-from juki.errors import UsageError
+from juki.errors import InputUnusable, UsageError
 from tests.conftest import DAYS, copy_workdir, run_cli, run_days, sample_input
 
 PUBLISHED = ("koshin_20260402.dat", "sofusaki_20260402.dat", "snapshot.parquet", "rejects.csv", "held.csv")
@@ -101,3 +101,27 @@ def test_a_corrupted_prior_snapshot_stops_the_run_naming_it(tmp_path, sample_run
     assert "snapshot.parquet" in result.err and "does not match its manifest" in result.err
     manifest = json.loads((wd / "runs/nightly/20260403/manifest.json").read_text())
     assert manifest["business_date"] == "20260403"  # the earlier, good run of that date is still there
+
+
+def test_keys_are_checked_unique_and_present_before_a_diff(sample_runs):
+    import polars as pl
+
+    from juki.derive import HELD
+    from juki.diff import diff
+
+    workdir, _ = sample_runs
+    prior = pl.read_parquet(workdir / "runs/nightly/20260402/snapshot.parquet")
+    current = prior.with_columns(pl.lit(None, pl.String).alias("ho30_45_kubun"),
+                                 pl.lit(None, pl.String).alias("zairyu_kikan_manryo_ymd"),
+                                 pl.int_range(2, pl.len() + 2).alias("record_no"), pl.lit(False).alias(HELD),
+                                 pl.lit(False).alias("_dead"), pl.lit(False).alias("_expired"))
+    assert diff(prior, current, "20260403", 9).changes.height == 0  # the same persons: nothing to send
+    twice = pl.concat([prior, prior.head(1)])
+    with pytest.raises(InputUnusable, match="prior snapshot must be present, 11 digits and unique"):
+        diff(twice, current, "20260403", 9)
+    blank = current.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(None).otherwise("juminhyo_code")
+                                 .alias("juminhyo_code"))
+    with pytest.raises(InputUnusable, match="today's records"):
+        diff(prior, blank, "20260403", 9)
+    held = blank.with_columns((pl.int_range(pl.len()) == 0).alias(HELD))
+    diff(prior, held, "20260403", 9)  # a held record is never paired, so its blank key stops nothing
