@@ -5,9 +5,7 @@ layout and the code tables say of every field (dtype, kind, width, code table), 
 the run: the 住民票コード check-digit rule configured by the city, and the file's date. Installed as
 ``juki.schemas`` (see pyproject.toml); the repository keeps it at the top so that it is easy to find.
 
-The models repeat a few checks (個人番号, 生年月日, 郵便番号…) rather than inherit them from shared mixin models:
-with pandera 0.35, a check inherited by a second model loses its name (it becomes the method's), and the name is
-the rule a reject reports. The expressions themselves are written once, in domain.py.
+Each model states its rules one line each (``domain.rule``); the expressions are written once, in domain.py.
 """
 
 from __future__ import annotations

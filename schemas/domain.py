@@ -11,8 +11,10 @@ polars backend does not need pandas, and neither does juki.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
+import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
@@ -33,6 +35,19 @@ from juki.rules import (
 def ok(data: PolarsData, expr: pl.Expr) -> pl.LazyFrame:
     """What a pandera check returns: one boolean per row, null counted as a pass."""
     return data.lazyframe.select(expr.fill_null(True).alias(data.key))
+
+
+def rule(rule_id: str, *fields: str, holds: Callable[[str], pl.Expr]):
+    """A model's check, in one line: ``holds(column)`` is true where the column's value keeps rule ``rule_id``.
+
+    Each call makes a fresh check method, so models may share rules without inheriting them (with pandera 0.35 a
+    check inherited by a second model loses its name, and the name is the rule a reject reports)."""
+
+    @pa.check(*fields, name=rule_id)
+    def check(cls, data: PolarsData) -> pl.LazyFrame:
+        return ok(data, holds(data.key))
+
+    return check
 
 
 def kojin_bango_length(c: str) -> pl.Expr:

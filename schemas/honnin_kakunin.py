@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandera.polars as pa
-from pandera.api.polars.types import PolarsData
 
 from .domain import (
     dantai_check_digit,
@@ -13,8 +12,8 @@ from .domain import (
     kojin_bango_check_digit,
     kojin_bango_length,
     not_before,
-    ok,
     real_or_fusho,
+    rule,
     seion_of,
     seven_digits,
     unique_among_active,
@@ -46,53 +45,20 @@ class HonninKakunin(pa.DataFrameModel):
     yubin_bango: str = pa.Field(nullable=True)
     tennyu_mae_shichoson_code: str = pa.Field(nullable=True)
 
-    @pa.check(*GAIJI_COUNTS, name="gaiji_su.mismatch")
-    def _gaiji_counts(cls, data: PolarsData):
-        return ok(data, gaiji_count_of(data.key, GAIJI_COUNTS[data.key]))
-
-    @pa.check("gaiji_flag", name="gaiji_flag.mismatch")
-    def _gaiji_flag(cls, data: PolarsData):
-        return ok(data, gaiji_flag_of(data.key, tuple(GAIJI_COUNTS.values())))
-
-    @pa.check("seion_kana", name="seion_kana.mismatch")
-    def _seion(cls, data: PolarsData):
-        return ok(data, seion_of(data.key, "furigana"))
-
-    @pa.check("seinengappi", name="birth_date.not_real")
-    def _birth(cls, data: PolarsData):
-        return ok(data, real_or_fusho(data.key))
-
-    @pa.check(*DANTAI_CODES, name="dantai_code.check_digit")
-    def _dantai_check_digit(cls, data: PolarsData):
-        return ok(data, dantai_check_digit(data.key))
-
-    @pa.check(*DANTAI_CODES, name="dantai_code.unknown")
-    def _dantai_known(cls, data: PolarsData):
-        return ok(data, dantai_known(data.key))
-
-    @pa.check("yubin_bango", name="yubin_bango.length")
-    def _yubin(cls, data: PolarsData):
-        return ok(data, seven_digits(data.key))
-
-    @pa.check("juminhyo_code", name="unique")
-    def _unique(cls, data: PolarsData):
-        return ok(data, unique_key(data.key))
-
-    @pa.check("kojin_bango", name="kojin_bango.length")
-    def _kojin_length(cls, data: PolarsData):
-        return ok(data, kojin_bango_length(data.key))
-
-    @pa.check("kojin_bango", name="kojin_bango.check_digit")
-    def _kojin_check_digit(cls, data: PolarsData):
-        return ok(data, kojin_bango_check_digit(data.key))
-
-    @pa.check("kojin_bango", name="kojin_bango.duplicate_active")
-    def _kojin_unique(cls, data: PolarsData):
-        return ok(data, unique_among_active(data.key, "record_jokyo_flag"))
-
-    @pa.check("ido_ymd", name="ido_ymd.before_birth")
-    def _after_birth(cls, data: PolarsData):
-        return ok(data, not_before(data.key, "seinengappi"))
+    _gaiji_counts = rule("gaiji_su.mismatch", *GAIJI_COUNTS, holds=lambda c: gaiji_count_of(c, GAIJI_COUNTS[c]))
+    _gaiji_flag = rule("gaiji_flag.mismatch", "gaiji_flag",
+                       holds=lambda c: gaiji_flag_of(c, tuple(GAIJI_COUNTS.values())))
+    _seion = rule("seion_kana.mismatch", "seion_kana", holds=lambda c: seion_of(c, "furigana"))
+    _birth = rule("birth_date.not_real", "seinengappi", holds=real_or_fusho)
+    _dantai_check_digit = rule("dantai_code.check_digit", *DANTAI_CODES, holds=dantai_check_digit)
+    _dantai_known = rule("dantai_code.unknown", *DANTAI_CODES, holds=dantai_known)
+    _yubin = rule("yubin_bango.length", "yubin_bango", holds=seven_digits)
+    _unique = rule("unique", "juminhyo_code", holds=unique_key)
+    _kojin_length = rule("kojin_bango.length", "kojin_bango", holds=kojin_bango_length)
+    _kojin_check_digit = rule("kojin_bango.check_digit", "kojin_bango", holds=kojin_bango_check_digit)
+    _kojin_unique = rule("kojin_bango.duplicate_active", "kojin_bango",
+                         holds=lambda c: unique_among_active(c, "record_jokyo_flag"))
+    _after_birth = rule("ido_ymd.before_birth", "ido_ymd", holds=lambda c: not_before(c, "seinengappi"))
 
     class Config:
         strict = False

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pandera.polars as pa
-from pandera.api.polars.types import PolarsData
 
 from .domain import (
     fusho_code_agrees,
     kojin_bango_check_digit,
     kojin_bango_length,
     not_before,
-    ok,
     real_or_fusho,
+    rule,
     seven_digits,
     shojo_agrees,
     unique_among_active,
@@ -39,45 +38,20 @@ class JukiDaicho(pa.DataFrameModel):
     tenshutsu_yubin_bango: str = pa.Field(nullable=True)
     jumin_ido_ymd: str = pa.Field(nullable=True)
 
-    @pa.check("shikibetsu_bango", "juminhyo_code", name="unique")
-    def _unique(cls, data: PolarsData):
-        return ok(data, unique_key(data.key))
-
-    @pa.check("kojin_bango", name="kojin_bango.length")
-    def _kojin_length(cls, data: PolarsData):
-        return ok(data, kojin_bango_length(data.key))
-
-    @pa.check("kojin_bango", name="kojin_bango.check_digit")
-    def _kojin_check_digit(cls, data: PolarsData):
-        return ok(data, kojin_bango_check_digit(data.key))
-
-    @pa.check("kojin_bango", name="kojin_bango.duplicate_active")
-    def _kojin_unique(cls, data: PolarsData):
-        return ok(data, unique_among_active(data.key, "shojo_flag"))
-
-    @pa.check("shojo_flag", name="shojo.mismatch")
-    def _shojo(cls, data: PolarsData):
-        return ok(data, shojo_agrees(data.key, "jyohyo_ido_ymd"))
-
-    @pa.check("seinengappi", name="birth_date.not_real")
-    def _birth(cls, data: PolarsData):
-        return ok(data, real_or_fusho(data.key))
-
-    @pa.check("seinengappi_wareki", name="wareki.mismatch")
-    def _wareki(cls, data: PolarsData):
-        return ok(data, wareki_matches(data.key, "nengo_code", "seinengappi"))
-
-    @pa.check("seinengappi_fusho_code", name="birth_date.fusho_mismatch")
-    def _fusho(cls, data: PolarsData):
-        return ok(data, fusho_code_agrees(data.key, "seinengappi", "seinengappi_fusho_moji"))
-
-    @pa.check("yubin_bango", "zen_yubin_bango", "tenshutsu_yubin_bango", name="yubin_bango.length")
-    def _yubin(cls, data: PolarsData):
-        return ok(data, seven_digits(data.key))
-
-    @pa.check("jumin_ido_ymd", name="ido_ymd.before_birth")
-    def _after_birth(cls, data: PolarsData):
-        return ok(data, not_before(data.key, "seinengappi"))
+    _unique = rule("unique", "shikibetsu_bango", "juminhyo_code", holds=unique_key)
+    _kojin_length = rule("kojin_bango.length", "kojin_bango", holds=kojin_bango_length)
+    _kojin_check_digit = rule("kojin_bango.check_digit", "kojin_bango", holds=kojin_bango_check_digit)
+    _kojin_unique = rule("kojin_bango.duplicate_active", "kojin_bango",
+                         holds=lambda c: unique_among_active(c, "shojo_flag"))
+    _shojo = rule("shojo.mismatch", "shojo_flag", holds=lambda c: shojo_agrees(c, "jyohyo_ido_ymd"))
+    _birth = rule("birth_date.not_real", "seinengappi", holds=real_or_fusho)
+    _wareki = rule("wareki.mismatch", "seinengappi_wareki",
+                   holds=lambda c: wareki_matches(c, "nengo_code", "seinengappi"))
+    _fusho = rule("birth_date.fusho_mismatch", "seinengappi_fusho_code",
+                  holds=lambda c: fusho_code_agrees(c, "seinengappi", "seinengappi_fusho_moji"))
+    _yubin = rule("yubin_bango.length", "yubin_bango", "zen_yubin_bango", "tenshutsu_yubin_bango",
+                  holds=seven_digits)
+    _after_birth = rule("ido_ymd.before_birth", "jumin_ido_ymd", holds=lambda c: not_before(c, "seinengappi"))
 
     class Config:
         strict = False

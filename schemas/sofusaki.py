@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandera.polars as pa
-from pandera.api.polars.types import PolarsData
 
 from .domain import (
     byte_length_of,
@@ -14,8 +13,8 @@ from .domain import (
     kojin_bango_check_digit,
     kojin_bango_length,
     no_gaiji,
-    ok,
     real_or_fusho,
+    rule,
     seven_digits,
     unique_key,
 )
@@ -82,49 +81,17 @@ class Sofusaki(pa.DataFrameModel):
     daitai_shimei_len: int = pa.Field(nullable=True)
     daitai_jusho_len: int = pa.Field(nullable=True)
 
-    @pa.check(*LENGTHS, name="komoku_len.mismatch")
-    def _lengths(cls, data: PolarsData):
-        return ok(data, byte_length_of(data.key, LENGTHS[data.key]))
-
-    @pa.check(*GAIJI_COUNTS, name="gaiji_su.mismatch")
-    def _gaiji_counts(cls, data: PolarsData):
-        return ok(data, gaiji_count_of(data.key, GAIJI_COUNTS[data.key]))
-
-    @pa.check("gaiji_flag", name="gaiji_flag.mismatch")
-    def _gaiji_flag(cls, data: PolarsData):
-        return ok(data, gaiji_flag_of(data.key, ("shimei", "jusho")))
-
-    @pa.check("daitai_shimei", "daitai_jusho", name="gaiji.unmapped")
-    def _replaced(cls, data: PolarsData):
-        return ok(data, no_gaiji(data.key))
-
-    @pa.check("shichoson_code", name="dantai_code.check_digit")
-    def _dantai_check_digit(cls, data: PolarsData):
-        return ok(data, dantai_check_digit(data.key))
-
-    @pa.check("shichoson_code", name="dantai_code.unknown")
-    def _dantai_known(cls, data: PolarsData):
-        return ok(data, dantai_known(data.key))
-
-    @pa.check("seinengappi", name="birth_date.not_real")
-    def _birth(cls, data: PolarsData):
-        return ok(data, real_or_fusho(data.key))
-
-    @pa.check("sofusaki_kanri_bango", "juminhyo_code", name="unique")
-    def _unique(cls, data: PolarsData):
-        return ok(data, unique_key(data.key))
-
-    @pa.check("kojin_bango", name="kojin_bango.length")
-    def _kojin_length(cls, data: PolarsData):
-        return ok(data, kojin_bango_length(data.key))
-
-    @pa.check("kojin_bango", name="kojin_bango.check_digit")
-    def _kojin_check_digit(cls, data: PolarsData):
-        return ok(data, kojin_bango_check_digit(data.key))
-
-    @pa.check("yubin_bango", "sofusaki_yubin_bango", name="yubin_bango.length")
-    def _yubin(cls, data: PolarsData):
-        return ok(data, seven_digits(data.key))
+    _lengths = rule("komoku_len.mismatch", *LENGTHS, holds=lambda c: byte_length_of(c, LENGTHS[c]))
+    _gaiji_counts = rule("gaiji_su.mismatch", *GAIJI_COUNTS, holds=lambda c: gaiji_count_of(c, GAIJI_COUNTS[c]))
+    _gaiji_flag = rule("gaiji_flag.mismatch", "gaiji_flag", holds=lambda c: gaiji_flag_of(c, ("shimei", "jusho")))
+    _replaced = rule("gaiji.unmapped", "daitai_shimei", "daitai_jusho", holds=no_gaiji)
+    _dantai_check_digit = rule("dantai_code.check_digit", "shichoson_code", holds=dantai_check_digit)
+    _dantai_known = rule("dantai_code.unknown", "shichoson_code", holds=dantai_known)
+    _birth = rule("birth_date.not_real", "seinengappi", holds=real_or_fusho)
+    _unique = rule("unique", "sofusaki_kanri_bango", "juminhyo_code", holds=unique_key)
+    _kojin_length = rule("kojin_bango.length", "kojin_bango", holds=kojin_bango_length)
+    _kojin_check_digit = rule("kojin_bango.check_digit", "kojin_bango", holds=kojin_bango_check_digit)
+    _yubin = rule("yubin_bango.length", "yubin_bango", "sofusaki_yubin_bango", holds=seven_digits)
 
     class Config:
         strict = False
