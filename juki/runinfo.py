@@ -17,7 +17,6 @@ from pathlib import Path
 import polars as pl
 
 from juki import storage
-from juki.rejects import summarize
 from juki.report import Report, Section
 
 
@@ -96,7 +95,3 @@ def write_report(manifest: dict, path: Path) -> None:
                   Section("Outputs", ["file", "records", "sha256"],
                           [[o["file"], o["records"], o["sha256"]] for o in manifest.get("outputs", {}).values()])],
     ).write(path)
-
-
-def reject_summary_rows(rejects: pl.DataFrame) -> list[list]:
-    return [[r["rule"], r["severity"], r["count"], r["records"]] for r in summarize(rejects).iter_rows(named=True)]
