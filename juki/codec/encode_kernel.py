@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from juki.codec.jit import kernel
+from juki.codec.jit import kernel, load, store
 from juki.codec.kernels import LEFT, NO_CODE, NOT_ALLOWED, PAD_FULLWIDTH, TOO_LONG, _fault
 
 
@@ -33,7 +33,7 @@ def encode_rows(out, stride, nrows, template, f_offset, f_width, f_ascii, f_pad,
     for r in range(nrows):
         row = r * stride
         for i in range(stride):
-            out[row + i] = template[i]
+            store(out, row + i, load(template, i))
         for j in range(f_offset.shape[0]):
             if not valid[j, r]:
                 continue
@@ -54,7 +54,7 @@ def encode_rows(out, stride, nrows, template, f_offset, f_width, f_ascii, f_pad,
                     a += 1
             n, chars, no_code, refused, i = 0, 0, -1, False, a
             while i < b:  # UTF-8 → code point → CP932 bytes into scratch (counted past the field, not kept)
-                c = data[i]
+                c = load(data, i)
                 if c < 0x80:
                     cp, i = np.int64(c), i + 1
                 elif c < 0xE0:
@@ -98,5 +98,5 @@ def encode_rows(out, stride, nrows, template, f_offset, f_width, f_ascii, f_pad,
                     out[at + w - 1] = 0x20
             start = at if f_align[j] == LEFT else at + w - n
             for k in range(n):
-                out[start + k] = scratch[k]
+                store(out, start + k, load(scratch, k))
     return faults

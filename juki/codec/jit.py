@@ -15,7 +15,9 @@ from functools import cache
 from pathlib import Path
 
 import numba
-from numba.core import config
+from llvmlite import ir
+from numba.core import config, types
+from numba.extending import intrinsic
 
 
 @cache
@@ -44,3 +46,47 @@ def kernel(fn):
         return numba.njit(nogil=True, cache=True)(fn)
     finally:
         config.CACHE_DIR = before
+
+
+# Element access without numba's negative-index wraparound (a compare and a select on every access, which also
+# keeps LLVM from merging neighbouring loads). Callers guarantee 0 <= i < len, as for any unchecked index.
+def _index(context, builder, ty, value):
+    """An index as a machine-word integer (zero-extended when unsigned: a byte value 0x80–0xFF stays positive)."""
+    return context.cast(builder, value, ty, types.intp)
+
+
+@intrinsic
+def load(typingctx, arr, i):
+    """arr[i] for a 1-D array and an index known to be in range."""
+
+    def codegen(context, builder, sig, args):
+        data = context.make_array(sig.args[0])(context, builder, args[0]).data
+        return builder.load(builder.gep(data, [_index(context, builder, sig.args[1], args[1])]))
+
+    return arr.dtype(arr, i), codegen
+
+
+@intrinsic
+def store(typingctx, arr, i, value):
+    """arr[i] = value, for a 1-D array and an index known to be in range."""
+
+    def codegen(context, builder, sig, args):
+        data = context.make_array(sig.args[0])(context, builder, args[0]).data
+        v = context.cast(builder, args[2], sig.args[2], sig.args[0].dtype)
+        builder.store(v, builder.gep(data, [_index(context, builder, sig.args[1], args[1])]))
+        return context.get_dummy_value()
+
+    return types.none(arr, i, value), codegen
+
+
+@intrinsic
+def load_word(typingctx, arr, i):
+    """The eight bytes of a uint8 array at [i, i + 8) as one little-endian uint64 (an unaligned load)."""
+
+    def codegen(context, builder, sig, args):
+        data = context.make_array(sig.args[0])(context, builder, args[0]).data
+        at = builder.gep(data, [_index(context, builder, sig.args[1], args[1])])
+        word = builder.bitcast(at, ir.IntType(64).as_pointer())
+        return builder.load(word, align=1)
+
+    return types.uint64(arr, i), codegen

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from juki.codec.jit import kernel
+from juki.codec.jit import kernel, load, load_word, store
 
 # Field kinds, paddings and alignments as the kernels see them.
 NUMBER, ASCII_TEXT, CP932_TEXT = 0, 1, 2
@@ -30,15 +30,6 @@ _PAIRS = np.uint64(0x4081408140814081)  # 81 40 81 40 81 40 81 40
 
 
 @kernel
-def _word(buf, i):
-    """The eight bytes at buf[i] as one little-endian word (the compiler makes it one load)."""
-    x = np.uint64(0)
-    for k in range(8):
-        x |= np.uint64(buf[i + k]) << np.uint64(8 * k)
-    return x
-
-
-@kernel
 def _fault(errors, count, row, field, pos, code):
     if count < errors.shape[0]:
         errors[count, 0], errors[count, 1], errors[count, 2], errors[count, 3] = row, field, pos, code
@@ -49,11 +40,11 @@ def _fault(errors, count, row, field, pos, code):
 def _put(out, q, packed):
     """Write the 1–3 UTF-8 bytes of ``packed`` at out[q]; the new end."""
     n = (packed >> 24) & 0xF
-    out[q] = packed & 0xFF
+    store(out, q, packed & 0xFF)
     if n > 1:
-        out[q + 1] = (packed >> 8) & 0xFF
+        store(out, q + 1, (packed >> 8) & 0xFF)
     if n > 2:
-        out[q + 2] = (packed >> 16) & 0xFF
+        store(out, q + 2, (packed >> 16) & 0xFF)
     return q + n
 
 
@@ -64,13 +55,13 @@ def _cp932(buf, at, a, b, single, lead, double, out, q, strip):
     ideographic spaces are left out (the end returned is after the last other character)."""
     i, keep, not_text = a, q, False
     while i < b:
-        c = buf[at + i]
-        s = single[c]
+        c = load(buf, at + i)
+        s = load(single, c)
         cls = s >> 28
         if cls == _LEAD:
             if i + 1 >= b:
                 return keep, i, not_text
-            d = double[lead[c] * 256 + buf[at + i + 1]]
+            d = load(double, load(lead, c) * 256 + load(buf, at + i + 1))
             if d == 0:
                 return keep, i, not_text
             q = _put(out, q, d)
@@ -98,7 +89,7 @@ def decode_rows(buf, stride, nrows, f_offset, f_width, f_kind, f_pad, f_align, f
             if kind == NUMBER:
                 seen, first_bad, value = False, -1, np.int64(0)
                 for i in range(w):
-                    c = buf[at + i]
+                    c = load(buf, at + i)
                     if c == 0x20:
                         if (seen or f_pad[j] != PAD_SPACE) and first_bad < 0:
                             first_bad = i
@@ -124,52 +115,54 @@ def decode_rows(buf, stride, nrows, f_offset, f_width, f_kind, f_pad, f_align, f
             if f_align[j] == LEFT:
                 while end > 0:
                     if end >= 8:  # most of a field is padding: skip it eight bytes at a time
-                        x = _word(buf, at + end - 8)
+                        x = load_word(buf, at + end - 8)
                         if x == _SPACES or (fullwidth and x == _PAIRS):
                             end -= 8
                             continue
-                    c = buf[at + end - 1]
+                    c = load(buf, at + end - 1)
                     if c == 0x20:
                         end -= 1
-                    elif fullwidth and c == 0x40 and end >= 2 and buf[at + end - 2] == 0x81:
+                    elif fullwidth and c == 0x40 and end >= 2 and load(buf, at + end - 2) == 0x81:
                         end -= 2
                     else:
                         break
             else:
                 while start < w:
-                    if start + 8 <= w and _word(buf, at + start) == _SPACES:
+                    if start + 8 <= w and load_word(buf, at + start) == _SPACES:
                         start += 8
                         continue
-                    c = buf[at + start]
+                    c = load(buf, at + start)
                     if c == 0x20:
                         start += 1
-                    elif fullwidth and c == 0x81 and start + 1 < w and buf[at + start + 1] == 0x40:
+                    elif fullwidth and c == 0x81 and start + 1 < w and load(buf, at + start + 1) == 0x40:
                         start += 2
                     else:
                         break
             q0 = text_base[slot] + text_offsets[slot, r]
             q, code, pos = q0, 0, -1
-            for i in range(start, end):  # control bytes (ASCII kinds: anything but printable ASCII)
-                c = buf[at + i]
-                if kind == ASCII_TEXT and (c < 0x20 or c > 0x7E):
-                    code, pos = (NOT_ASCII if c > 0x7E else CONTROL), i
-                    break
-                if kind == CP932_TEXT and (c < 0x20 or c == 0x7F):
-                    code, pos = CONTROL, i
-                    break
-            if code == 0 and kind == ASCII_TEXT:
+            if kind == ASCII_TEXT:  # copied as they are: printable ASCII only
                 for i in range(start, end):
-                    text[q] = buf[at + i]
+                    c = load(buf, at + i)
+                    if c < 0x20 or c > 0x7E:
+                        code, pos = (NOT_ASCII if c > 0x7E else CONTROL), i
+                        break
+                    store(text, q, c)
                     q += 1
-            elif code == 0:
-                q, pos, not_text = _cp932(buf, at, start, end, single, lead, double, text, q0, False)
-                if pos >= 0:  # maybe the trim cut a character whose trail byte looked like padding
-                    q, pos, not_text = _cp932(buf, at, start, w, single, lead, double, text, q0, True)
-                if pos >= 0:
-                    split = pos == w - 1 and single[buf[at + pos]] >> 28 == _LEAD
-                    code = SPLIT if split else NOT_CP932
-                elif not_text:
-                    code, pos = NOT_TEXT, 0
+            else:
+                for i in range(start, end):  # control bytes are never part of a CP932 character
+                    c = load(buf, at + i)
+                    if c < 0x20 or c == 0x7F:
+                        code, pos = CONTROL, i
+                        break
+                if code == 0:
+                    q, pos, not_text = _cp932(buf, at, start, end, single, lead, double, text, q0, False)
+                    if pos >= 0:  # maybe the trim cut a character whose trail byte looked like padding
+                        q, pos, not_text = _cp932(buf, at, start, w, single, lead, double, text, q0, True)
+                    if pos >= 0:
+                        split = pos == w - 1 and single[buf[at + pos]] >> 28 == _LEAD
+                        code = SPLIT if split else NOT_CP932
+                    elif not_text:
+                        code, pos = NOT_TEXT, 0
             if code:
                 faults = _fault(errors, faults, r, j, pos, code)
                 q = q0
