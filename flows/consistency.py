@@ -5,8 +5,8 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.common import as_task, business_date, publish_counts
-from juki.consistency import run_consistency
-from juki.jobs import deliver
+from juki.jobs.consistency import run_consistency
+from juki.jobs.publish import deliver
 
 
 @flow(name="consistency", persist_result=False, log_prints=False)

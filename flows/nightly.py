@@ -5,9 +5,9 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.common import as_task, business_date, publish_counts
-from juki.jobs import deliver
-from juki.nightly import run_nightly
-from juki.validate import Policy
+from juki.checks.policy import Policy
+from juki.jobs.nightly import run_nightly
+from juki.jobs.publish import deliver
 
 
 @flow(name="nightly", persist_result=False, log_prints=False)

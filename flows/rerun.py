@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.common import as_task, business_date, publish_counts
-from juki.rerun import rerun as rerun_job
+from juki.jobs.rerun import rerun as rerun_job
 
 
 @flow(name="rerun", persist_result=False, log_prints=False)

@@ -10,13 +10,12 @@ Each model states its rules one line each (``domain.rule``); the expressions are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandera.polars as pa
 import polars as pl
 
+from juki.checks.context import Context
+from juki.checks.rules import is_valid_expr
 from juki.layout import Layout
-from juki.rules import JUMINHYO_CODE_DEFAULT, CheckDigitRule, is_valid_expr
 
 from . import honnin_kakunin, juki_daicho, sofusaki
 from .checks import layout_columns, on_column
@@ -28,14 +27,6 @@ MODELS = {
     "juki_daicho": (juki_daicho, juki_daicho.JukiDaicho),
     "sofusaki": (sofusaki, sofusaki.Sofusaki),
 }
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a validation needs to know beyond the data: the file's date and the city's 住民票コード rule."""
-
-    file_date: str | None = None  # YYYYMMDD, from the header
-    juminhyo_rule: CheckDigitRule = JUMINHYO_CODE_DEFAULT
 
 
 def schema_for(layout: Layout, context: Context = Context()) -> pa.DataFrameSchema:  # noqa: B008 - frozen

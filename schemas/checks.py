@@ -13,9 +13,9 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from juki.codes import tables_for
+from juki.checks.rules import cp932_len_expr, ymd_is_valid_expr
 from juki.layout import Field, Layout
-from juki.rules import cp932_len_expr, ymd_is_valid_expr
+from juki.layout.codes import tables_for
 
 ExprOf = Callable[[pl.Expr], pl.Expr]
 

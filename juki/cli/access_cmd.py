@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from juki import access, purge, storage
+from juki import storage
 from juki.cli.audit_cmd import add_workdir
 from juki.cli.nightly_cmd import business_date
+from juki.codec.writer import write_records
 from juki.errors import EXIT_OK, UsageError
 from juki.layout import load_layout
-from juki.writer import write_records
+from juki.privacy import access, purge
 
 
 def register(sub) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from juki import runlog
 from juki.errors import EXIT_OK, EXIT_REJECTED
-from juki.workdir import Workdir
+from juki.jobs import runlog
+from juki.jobs.workdir import Workdir
 
 
 def register(sub) -> None:

@@ -6,12 +6,12 @@ import sys
 import unicodedata
 
 from juki import storage
+from juki.checks.inspect import inspect_record
 from juki.cli.audit_cmd import add_workdir
 from juki.cli.progress import Progress
 from juki.cli.report import print_reject_summary, write_rejects
-from juki.convert import parse_to_parquet, write_from_parquet
+from juki.codec.convert import parse_to_parquet, write_from_parquet
 from juki.errors import EXIT_OK, EXIT_REJECTED
-from juki.inspect import inspect_record
 from juki.layout import load_layout
 
 

@@ -6,10 +6,10 @@ import json
 import sys
 
 from juki.cli.nightly_cmd import add_common, business_date, deliver_outputs, print_summary, staged
-from juki.consistency import run_consistency
 from juki.errors import EXIT_OK
-from juki.jobs import deliver
-from juki.rerun import JOBS, history, rerun
+from juki.jobs.consistency import run_consistency
+from juki.jobs.publish import deliver
+from juki.jobs.rerun import JOBS, history, rerun
 
 
 def register(sub) -> None:

@@ -7,10 +7,10 @@ import time
 from datetime import date
 
 from juki import storage
+from juki.checks.policy import Policy
 from juki.errors import EXIT_OK, UsageError
-from juki.jobs import deliver
-from juki.nightly import run_nightly
-from juki.validate import Policy
+from juki.jobs.nightly import run_nightly
+from juki.jobs.publish import deliver
 
 STAGES = {"read_input": "read and validate the 住民基本台帳ファイル",
           "derive_and_diff": "derive 本人確認情報 and compare with the prior snapshot",

@@ -7,9 +7,9 @@ from pathlib import Path
 from juki import storage
 from juki.cli.audit_cmd import add_workdir
 from juki.errors import EXIT_OK, EXIT_REJECTED
-from juki.reconcile import DIFFERS, EXPLAIN, KEY, load_side, reconcile
-from juki.report import Report, Section
-from juki.runinfo import write_rejects
+from juki.jobs.manifest import write_rejects
+from juki.jobs.report import Report, Section
+from juki.steps.reconcile import DIFFERS, EXPLAIN, KEY, load_side, reconcile
 
 
 def register(sub) -> None:

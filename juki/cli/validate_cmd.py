@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from juki import storage
+from juki.checks.catalogue import rule_for
+from juki.checks.policy import Policy
+from juki.city import default_config_path, load_config
 from juki.cli.audit_cmd import add_workdir
 from juki.cli.progress import Progress
 from juki.cli.report import print_reject_summary, write_rejects
-from juki.config import default_config_path, load_config
 from juki.errors import EXIT_OK, EXIT_REJECTED
+from juki.jobs.report import Report, Section
 from juki.layout import load_layout
-from juki.report import Report, Section
-from juki.schemas.catalogue import rule_for
-from juki.validate import Policy, validate_file
+from juki.schemas.validate import validate_file
 
 
 def register(sub) -> None:

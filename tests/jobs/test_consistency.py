@@ -8,10 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from juki.codes import table
-from juki.consistency import run_consistency
+from juki.codec.reader import read_records
+from juki.jobs.consistency import run_consistency
 from juki.layout import load_layout
-from juki.reader import read_records
+from juki.layout.codes import table
 from juki.sample.plant import NEW_ADDRESS, NEW_NUMBER, plant_differences
 from tests.conftest import copy_workdir, run_cli, sample_input
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from juki.errors import InputUnusable, UsageError
-from juki.nightly import run_nightly
-from juki.rerun import history, rerun
+from juki.jobs.nightly import run_nightly
+from juki.jobs.rerun import history, rerun
 from tests.conftest import SAMPLE, run_cli, sample_input
 
 
@@ -107,6 +107,6 @@ def test_outputs_are_delivered_to_an_outbox_and_checked(two_days, tmp_path):
         assert (outbox / name).stat().st_mode & 0o077 == 0
     delivery = json.loads((run_dir / "delivery.json").read_text())
     assert len(delivery["files"]) == 2
-    from juki import runlog
+    from juki.jobs import runlog
 
     assert runlog.entries(wd)[-1]["command"] == "deliver nightly"

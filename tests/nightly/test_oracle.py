@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from juki.codes import table
+from juki.codec.reader import read_records
 from juki.layout import load_layout
-from juki.reader import read_records
+from juki.layout.codes import table
 from tests.conftest import DAYS, sample_input
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import polars as pl
 
-from juki.codes import table
+from juki.codec.reader import read_records
 from juki.layout import load_layout
-from juki.reader import read_records
+from juki.layout.codes import table
 from tests.conftest import DAYS, run_cli, sample_input
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from juki import storage
 from juki.errors import InputUnusable
-from juki.nightly import run_nightly
+from juki.jobs.nightly import run_nightly
 from juki.storage import remote
 from tests.conftest import DAYS, SAMPLE, run_cli, sample_input
 

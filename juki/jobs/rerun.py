@@ -7,10 +7,13 @@ manifest is kept in the job's history.
 
 from __future__ import annotations
 
-from juki import consistency, jobs, nightly, runinfo, storage
+from juki import storage
+from juki.checks.policy import Policy
 from juki.errors import JukiError, UsageError, Where
-from juki.validate import Policy
-from juki.workdir import Workdir
+from juki.jobs import consistency, nightly
+from juki.jobs import manifest as runinfo
+from juki.jobs import publish as jobs
+from juki.jobs.workdir import Workdir
 
 JOBS = ("nightly", "consistency")
 

@@ -13,7 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
-from juki.workdir import Workdir
+from juki.jobs.workdir import Workdir
 
 JOBS = ("nightly", "consistency")
 

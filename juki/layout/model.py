@@ -1,4 +1,4 @@
-"""Layouts: the byte maps of the fixed-width files, as frozen objects (juki.layout_file reads and checks them).
+"""Layouts: the byte maps of the fixed-width files, as frozen objects (juki.layout.file reads and checks them).
 
 The codec only interprets a Layout; everything a city may need to adapt (widths, kinds, padding, record codes)
 lives in the layout file.
@@ -7,11 +7,8 @@ lives in the layout file.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
-
-from juki.errors import LayoutError
 
 ROLES = ("header", "data", "trailer")
 TERMINATORS = {"crlf": b"\r\n", "lf": b"\n", "none": b""}
@@ -155,34 +152,3 @@ class Layout:
 
 def layouts_dir() -> Path:
     return Path(str(resources.files("juki.layouts")))
-
-
-def available_layouts() -> list[str]:
-    """Names of the layouts shipped with juki (every layout file except the 別添1 reference list)."""
-    return sorted(p.stem for p in layouts_dir().glob("*.toml") if p.stem != "betten1")
-
-
-def load_layout(name_or_path: str | Path) -> Layout:
-    """Load a shipped layout by name, or any layout file by path; raises LayoutError listing every problem."""
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        path = layouts_dir() / f"{name_or_path}.toml"
-        if not path.exists():
-            known = ", ".join(available_layouts())
-            raise LayoutError(str(name_or_path), [f"no such layout; known layouts: {known}"])
-    return _load(str(path.resolve()))
-
-
-@cache
-def _load(path: str) -> Layout:
-    from juki.layout_file import read_layout_file  # noqa: PLC0415 - it imports this module's classes
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise LayoutError(path, [f"cannot read layout file: {e}"]) from None
-    problems: list[str] = []
-    layout = read_layout_file(text, path, problems)
-    if problems or layout is None:
-        raise LayoutError(path, problems)
-    return layout

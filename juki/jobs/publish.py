@@ -13,11 +13,13 @@ from pathlib import Path
 
 import polars as pl
 
-from juki import runinfo, runlog, storage
+from juki import storage
+from juki.codec.writer import write_records, write_with_header
 from juki.errors import InputUnusable, JukiError, Where
+from juki.jobs import manifest as runinfo
+from juki.jobs import runlog
+from juki.jobs.workdir import Workdir
 from juki.layout import Layout
-from juki.workdir import Workdir
-from juki.writer import write_records, write_with_header
 
 
 def direct(fn, *args):

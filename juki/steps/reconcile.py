@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from juki import storage
-from juki.consistency import LAYOUT
+from juki.codec.reader import read_records
 from juki.errors import InputUnusable, Where
 from juki.layout import load_layout
-from juki.reader import read_records
+from juki.steps.seigo_kakunin import LAYOUT
 
 KEY = "juminhyo_code"
 ONLY_OURS, ONLY_THEIRS, DIFFERS = "only_ours", "only_theirs", "differs"

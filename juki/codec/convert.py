@@ -14,9 +14,9 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from juki import storage
+from juki.codec.reader import ReadResult, scan_records
+from juki.codec.writer import RecordWriter
 from juki.layout import Layout
-from juki.reader import ReadResult, scan_records
-from juki.writer import RecordWriter
 
 META_KEY = b"juki"
 BATCH_ROWS = 16_384

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from juki.codes import table
-from juki.config import CityConfig
+from juki.checks.rules import count_gaiji_expr, has_gaiji_expr, seion_kana_expr
+from juki.city import CityConfig
+from juki.codec.reader import RECORD_NO, column_schema
 from juki.layout import load_layout
-from juki.reader import RECORD_NO, column_schema
-from juki.rules import count_gaiji_expr, has_gaiji_expr, seion_kana_expr
+from juki.layout.codes import table
 
 # The 住民基本台帳 fields the derivation reads (the nightly job decodes only these).
 SOURCE_FIELDS = [

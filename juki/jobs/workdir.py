@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from juki.errors import UsageError, Where
-from juki.storage import fsync_dir
+from juki.storage.local import recover_dir, replace_dir
 
 ENV = "JUKI_WORKDIR"
 DEFAULT = ".juki"
@@ -76,12 +76,7 @@ class Workdir:
 
     def commit(self, staging: Path, job: str, date: str) -> Path:
         final = self.run_dir(job, date)
-        old = final.with_name(f".old-{date}-{uuid.uuid4().hex[:8]}")
-        if final.exists():
-            os.rename(final, old)
-        os.rename(staging, final)
-        fsync_dir(final.parent)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(staging, final)
         return final
 
     def keep_history(self, job: str, date: str) -> None:
@@ -111,11 +106,7 @@ class Workdir:
         if not base.exists():
             return
         for path in sorted(base.glob(".old-*")):
-            date = path.name.split("-")[1]
-            if not self.run_dir(job, date).exists():
-                os.rename(path, self.run_dir(job, date))
-            else:
-                shutil.rmtree(path, ignore_errors=True)
+            recover_dir(base, path.name.split("-")[1], path)
         for path in base.glob(".staging-*"):
             shutil.rmtree(path, ignore_errors=True)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from juki import storage
-from juki.report import Report, Section
+from juki.jobs.report import Report, Section
 
 
 def code_version() -> str:

@@ -4,7 +4,7 @@ Pure: polars and the standard library only (no prefect, no pandera), so every st
 them. The scalar twins are the readable reference; property tests prove the vector forms agree with them.
 """
 
-from juki.rules.checkdigit import (
+from juki.checks.rules.checkdigit import (
     DANTAI_CODE,
     JUMINHYO_CODE_DEFAULT,
     KOJIN_BANGO,
@@ -21,7 +21,7 @@ from juki.rules.checkdigit import (
     kojin_bango_is_valid,
     kojin_bango_is_valid_expr,
 )
-from juki.rules.gaiji import (
+from juki.checks.rules.gaiji import (
     UnmappedGaiji,
     count_gaiji,
     count_gaiji_expr,
@@ -35,8 +35,8 @@ from juki.rules.gaiji import (
     replace_gaiji,
     replace_gaiji_expr,
 )
-from juki.rules.seion import seion_kana, seion_kana_expr
-from juki.rules.wareki import (
+from juki.checks.rules.seion import seion_kana, seion_kana_expr
+from juki.checks.rules.wareki import (
     Era,
     Eras,
     date_to_wareki,

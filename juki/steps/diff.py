@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from juki import rejects as rj
-from juki.codes import table
-from juki.derive import DEAD, EXPIRED, EXTRA, HELD, honnin_columns
+from juki.checks.catalogue import rule_for
+from juki.codec.reader import RECORD_NO
 from juki.errors import InputUnusable
-from juki.reader import RECORD_NO
-from juki.schemas.catalogue import rule_for
+from juki.layout.codes import table
+from juki.steps.derive import DEAD, EXPIRED, EXTRA, HELD, honnin_columns
 
 # Items that are bookkeeping of the CS, not facts about the person: a difference in them alone is no change.
 BOOKKEEPING = {"jumin_ymd", "kyu_juminhyo_code", "juminhyo_code_shiyo_ymd", "irai_kanri_bango", "sosasha_id",

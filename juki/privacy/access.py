@@ -13,10 +13,10 @@ from pathlib import Path
 
 import polars as pl
 
-from juki import jobs
+from juki.checks.rules import seion_kana, seion_kana_expr
 from juki.errors import UsageError, Where
-from juki.rules import seion_kana, seion_kana_expr
-from juki.workdir import Workdir
+from juki.jobs import publish as jobs
+from juki.jobs.workdir import Workdir
 
 COUNTING = ("name", "address", "birth")  # 性別 does not count (seed III (2))
 MASK = "*" * 12

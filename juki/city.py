@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from juki.checks.rules.checkdigit import JUMINHYO_CODE_DEFAULT, CheckDigitRule, dantai_code_is_valid
 from juki.errors import LayoutError
-from juki.rules.checkdigit import JUMINHYO_CODE_DEFAULT, CheckDigitRule, dantai_code_is_valid
 
 CONFIG_NAME = "city.toml"
 

@@ -12,30 +12,19 @@ from dataclasses import dataclass
 
 import pandera.polars as pa
 import polars as pl
+from juki.schemas import schema_for
 from pandera.config import ValidationDepth, config_context
 
 from juki import rejects as rj
+from juki.checks.catalogue import rule_for
+from juki.checks.context import Context
+from juki.checks.policy import merge_rejects, rejected_records
+from juki.codec.reader import RECORD_NO
 from juki.errors import InputUnusable, Where
 from juki.layout import Layout
-from juki.reader import RECORD_NO
-from juki.schemas import Context, schema_for
-from juki.schemas.catalogue import rule_for
 
 # pandera's own names for its built-in checks, as our rule identifiers
 _BUILTIN = {"not_nullable": "required", "field_uniqueness": "unique"}
-
-
-@dataclass(frozen=True)
-class Policy:
-    """When rejects fail a run: more than ``max_rejects`` rejected records, or more than ``max_percent`` %."""
-
-    max_rejects: int | None = 0
-    max_percent: float | None = None
-
-    def fails(self, rejected_records: int, records: int) -> bool:
-        if self.max_rejects is not None and rejected_records > self.max_rejects:
-            return True
-        return self.max_percent is not None and records > 0 and 100 * rejected_records / records > self.max_percent
 
 
 def validate_frame(df: pl.DataFrame, layout: Layout, context: Context = Context(),  # noqa: B008 - frozen
@@ -83,19 +72,6 @@ def _severity(rule_id: str, juminhyo_strict: bool) -> str:
     return rule_for(rule_id).severity
 
 
-def merge_rejects(codec: pl.DataFrame, schema: pl.DataFrame) -> pl.DataFrame:
-    """A record the codec could not read is reported by the codec's reasons alone: its unreadable fields are null
-    to the schema, and every rule that reads them (required, 外字数, 項目長 …) would only echo the codec."""
-    unread = codec.select("record_no").unique()
-    schema = schema.join(unread, on="record_no", how="anti")
-    return pl.concat([rj.conform(codec), rj.conform(schema)]).sort("record_no", "offset", "rule")
-
-
-def rejected_records(rejects: pl.DataFrame) -> int:
-    """Records with at least one error (warnings do not reject a record)."""
-    return rejects.filter(pl.col("severity") == rj.ERROR)["record_no"].n_unique()
-
-
 @dataclass(frozen=True)
 class FileValidation:
     records: int
@@ -111,7 +87,7 @@ def validate_file(location, layout: Layout, juminhyo_rule=None, juminhyo_strict:
                   progress=None) -> FileValidation:
     """Parse a file and validate every record: codec rejects and schema rejects together."""
     from juki import storage  # noqa: PLC0415
-    from juki.reader import read_records  # noqa: PLC0415
+    from juki.codec.reader import read_records  # noqa: PLC0415
 
     df, result = read_records(location, layout, progress=progress)
     context = Context(file_date=result.header.get("created_on"),

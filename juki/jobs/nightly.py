@@ -15,16 +15,21 @@ from pathlib import Path
 
 import polars as pl
 
-from juki import derive as dv
-from juki import diff as df_
-from juki import jobs, notices, runinfo, sofusaki, storage
-from juki.config import default_config_path, load_config
+from juki import storage
+from juki.checks.context import Context
+from juki.checks.policy import Policy, merge_rejects, rejected_records
+from juki.city import default_config_path, load_config
+from juki.codec.reader import ReadResult, scan_records
 from juki.errors import InputUnusable, RecordsRejected, UsageError, Where
+from juki.jobs import manifest as runinfo
+from juki.jobs import publish as jobs
+from juki.jobs.workdir import Workdir
 from juki.layout import load_layout
-from juki.reader import ReadResult, scan_records
-from juki.schemas import Context
-from juki.validate import Policy, merge_rejects, rejected_records, validate_frame
-from juki.workdir import Workdir
+from juki.schemas.validate import validate_frame
+from juki.steps import derive as dv
+from juki.steps import diff as df_
+from juki.steps import koshin_tsuchi as notices
+from juki.steps import sofusaki
 
 JOB = "nightly"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from juki.diff import BITMAP, KIND
 from juki.layout import load_layout
+from juki.steps.diff import BITMAP, KIND
 
 LAYOUT = "koshin_tsuchi"
 

@@ -1,4 +1,4 @@
-"""Reading a layout file: building the frozen objects of juki.layout and checking every rule a layout must
+"""Reading a layout file: building the frozen objects of juki.layout.model and checking every rule a layout must
 keep, so that a city editing one learns all that is wrong at once. The content hash covers what changes the
 bytes or the DataFrame columns (not titles, names or notes), so outputs can record which layout wrote them.
 """
@@ -10,8 +10,10 @@ import json
 import re
 import tomllib
 from functools import cache
+from pathlib import Path
 
-from juki.layout import KINDS, PADS, ROLES, TERMINATORS, Field, Kind, Layout, RecordType, layouts_dir
+from juki.errors import LayoutError
+from juki.layout.model import KINDS, PADS, ROLES, TERMINATORS, Field, Kind, Layout, RecordType, layouts_dir
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -166,3 +168,32 @@ def _check_betten1(layout: Layout, problems: list[str]) -> None:
             problems.append(f"records.data field {f.id}: item {f.item} is not in {layout.source}")
         elif f.name != expected[f.item - 1]:
             problems.append(f"records.data field {f.id}: item {f.item} is named {expected[f.item - 1]!r} in 別添1")
+
+
+def available_layouts() -> list[str]:
+    """Names of the layouts shipped with juki (every layout file except the 別添1 reference list)."""
+    return sorted(p.stem for p in layouts_dir().glob("*.toml") if p.stem != "betten1")
+
+
+def load_layout(name_or_path: str | Path) -> Layout:
+    """Load a shipped layout by name, or any layout file by path; raises LayoutError listing every problem."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = layouts_dir() / f"{name_or_path}.toml"
+        if not path.exists():
+            known = ", ".join(available_layouts())
+            raise LayoutError(str(name_or_path), [f"no such layout; known layouts: {known}"])
+    return _load(str(path.resolve()))
+
+
+@cache
+def _load(path: str) -> Layout:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise LayoutError(path, [f"cannot read layout file: {e}"]) from None
+    problems: list[str] = []
+    layout = read_layout_file(text, path, problems)
+    if problems or layout is None:
+        raise LayoutError(path, problems)
+    return layout

@@ -12,18 +12,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import polars as pl
-
-from juki import jobs, runinfo, storage
-from juki.config import load_config
+from juki import storage
+from juki.city import load_config
 from juki.errors import UsageError, Where
+from juki.jobs import manifest as runinfo
+from juki.jobs import publish as jobs
+from juki.jobs.workdir import Workdir
 from juki.layout import load_layout
-from juki.workdir import Workdir
+from juki.steps import seigo_kakunin as seigo
 
 JOB = "consistency"
-LAYOUT = "seigo_kakunin"
-PREFECTURE, JLIS = "1", "2"
-JLIS_CODE = "000000"
 
 
 @dataclass(frozen=True)
@@ -51,26 +49,18 @@ def consistency_run(business_date: str, workdir=None, config=None, rerun=None) -
             yield ConsistencyRun(business_date, str(wd.root), str(staging), str(nightly), config_path, rerun)
 
 
-def population(snapshot: pl.DataFrame) -> pl.DataFrame:
-    """The records of the consistency file: the snapshot's persons in 住民票コード order, the layout's items."""
-    fields = [f.id for f in load_layout(LAYOUT).data.value_fields]
-    return snapshot.sort("juminhyo_code").select(fields)
-
-
 def write_files(run: ConsistencyRun) -> dict:
     config = load_config(run.config)
-    layout = load_layout(LAYOUT)
+    layout = load_layout(seigo.LAYOUT)
     snapshot = Path(run.snapshot_dir) / "snapshot.parquet"
-    records = population(jobs.load_snapshot(Path(run.snapshot_dir)))
+    records = seigo.population(jobs.load_snapshot(Path(run.snapshot_dir)))
     staging, day = Path(run.staging), run.business_date
 
-    def header(kubun: str, code: str) -> dict:
-        return {"created_on": day, "dantai_code": config.dantai_code, "atesaki_kubun": kubun, "atesaki_code": code}
-
     first = jobs.write_output(staging, f"seigo_todofuken_{day}.dat", layout, records,
-                              header(PREFECTURE, config.prefecture_code))
+                              seigo.header(day, config, seigo.PREFECTURE))
     # The J-LIS file holds the same records: the prefecture's bytes under J-LIS's header.
-    second = jobs.copy_output(staging, first["file"], f"seigo_jlis_{day}.dat", layout, header(JLIS, JLIS_CODE))
+    second = jobs.copy_output(staging, first["file"], f"seigo_jlis_{day}.dat", layout,
+                              seigo.header(day, config, seigo.JLIS))
     outputs = {"todofuken": first, "jlis": second}
     return {"outputs": outputs, "records": records.height,
             "read": {"input": str(snapshot), "input_sha256": storage.sha256_of(snapshot),

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from juki import runinfo
-from juki.workdir import Workdir
+from juki.jobs import manifest as runinfo
+from juki.jobs.workdir import Workdir
 
 NAME = "runlog.jsonl"
 GENESIS = "0" * 64

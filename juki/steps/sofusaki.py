@@ -11,13 +11,13 @@ from __future__ import annotations
 import polars as pl
 
 from juki import rejects as rj
-from juki.codes import table
-from juki.config import CityConfig
-from juki.diff import KIND
+from juki.checks.catalogue import rule_for
+from juki.checks.rules import count_gaiji_expr, cp932_len_expr, gaiji_positions_expr, has_gaiji_expr, replace_gaiji_expr
+from juki.city import CityConfig
+from juki.codec.reader import RECORD_NO, column_schema
 from juki.layout import load_layout
-from juki.reader import RECORD_NO, column_schema
-from juki.rules import count_gaiji_expr, cp932_len_expr, gaiji_positions_expr, has_gaiji_expr, replace_gaiji_expr
-from juki.schemas.catalogue import rule_for
+from juki.layout.codes import table
+from juki.steps.diff import KIND
 
 NEWLY_NUMBERED = ("出生", "国外からの転入", "個人番号の変更")
 

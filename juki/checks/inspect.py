@@ -13,9 +13,9 @@ import numpy as np
 
 from juki import storage
 from juki.codec.decode import decode_fields
+from juki.codec.reader import detect_terminator, read_exact
 from juki.errors import InputUnusable, Where
 from juki.layout import TERMINATORS, Layout
-from juki.reader import detect_terminator, read_exact
 from juki.rejects import RejectSink
 
 
