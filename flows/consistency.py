@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import as_task, business_date, publish_counts
+from flows.common import as_task, publish_counts
+from juki.dates import business_date_or_default as business_date
 from juki.jobs.consistency import run_consistency
 from juki.jobs.publish import deliver
 

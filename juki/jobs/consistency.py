@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from juki import storage
@@ -68,7 +68,7 @@ def write_files(run: ConsistencyRun) -> dict:
 
 
 def commit(run: ConsistencyRun, steps: dict) -> dict:
-    manifest = runinfo.manifest(JOB, run.business_date, asdict(run), steps)
+    manifest = runinfo.manifest(JOB, run.business_date, runinfo.run_params(run), steps)
     return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), manifest)
 
 

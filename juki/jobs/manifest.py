@@ -10,13 +10,14 @@ import getpass
 import json
 import os
 import subprocess
-from datetime import UTC, datetime
+from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import polars as pl
 
 from juki import storage
+from juki.dates import now_utc
 from juki.jobs.report import Report, Section
 
 
@@ -40,15 +41,16 @@ def operator() -> str:
         return str(os.getuid())
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def run_params(run) -> dict:
+    """A run's parameters as the manifest records them: its data fields, not what it holds in memory."""
+    return {f.name: getattr(run, f.name) for f in fields(run) if f.compare}
 
 
 def manifest(job: str, business_date: str, run: dict, steps: dict, **extra) -> dict:
     """The run's record: what ran, on what (locations and hashes), by whom, with which code, and the counts."""
     params = {k: (storage.display_name(v) if k == "input" else v) for k, v in run.items()
               if k not in ("staging", "rerun")}
-    body = {"job": job, "business_date": business_date, "status": "completed", "finished_at": now(),
+    body = {"job": job, "business_date": business_date, "status": "completed", "finished_at": now_utc(),
             "operator": operator(), "code_version": code_version(), "run": params, "rerun": run.get("rerun")}
     for name, values in steps.items():
         body.update(values if name != "read_input" else {"read": values})
@@ -65,11 +67,8 @@ def read_manifest(path: Path) -> dict:
 
 
 def write_rejects(rejects: pl.DataFrame, path) -> dict:
-    """CSV (UTF-8 with BOM, so that Excel opens it right), owner-only, written atomically."""
-    with storage.atomic_output(path) as sink:
-        sink.write(b"\xef\xbb\xbf")
-        rejects.write_csv(sink)
-    return {"file": Path(str(path)).name, "sha256": sink.sha256, "records": rejects.height}
+    """The reject (or manual-review) CSV of a run, and its record for the manifest."""
+    return {"file": Path(str(path)).name, "sha256": storage.write_csv(rejects, path), "records": rejects.height}
 
 
 def write_held(held: pl.DataFrame, path: Path) -> dict:

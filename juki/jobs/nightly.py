@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -46,24 +46,37 @@ class NightlyRun:
     max_rejects: int | None = 0
     max_percent: float | None = None
     rerun: dict | None = None
+    handoff: Handoff = field(default_factory=lambda: Handoff(), compare=False, repr=False)
 
     def path(self, name: str) -> Path:
         return Path(self.staging) / name
 
     def save(self, name: str, frame: pl.DataFrame) -> None:
-        """A frame handed to the next step: a file (Arrow IPC, uncompressed: it lives minutes; owner-only), and,
-        while the same process goes on to that step, the frame itself, so it is not read back."""
-        path = self.path(f"{name}.arrow")
-        storage.write_ipc(frame, path)
-        _HANDED[str(path)] = frame
+        self.handoff.save(self.path(f"{name}.arrow"), frame)
 
     def load(self, name: str) -> pl.DataFrame:
-        path = self.path(f"{name}.arrow")
-        frame = _HANDED.pop(str(path), None)
+        return self.handoff.load(self.path(f"{name}.arrow"))
+
+
+class Handoff:
+    """The frames one step hands the next, owned by the run: each is a file in the staging folder (Arrow IPC,
+    uncompressed: it lives minutes; owner-only), and, while the same process goes on to the next step, the frame
+    itself, so it is not read back. An orchestrator that runs a step elsewhere reads the file. Cleared when the
+    run ends, failed or not, so no frame of residents' data outlives its run in memory."""
+
+    def __init__(self) -> None:
+        self._frames: dict[Path, pl.DataFrame] = {}
+
+    def save(self, path: Path, frame: pl.DataFrame) -> None:
+        storage.write_ipc(frame, path)
+        self._frames[path] = frame
+
+    def load(self, path: Path) -> pl.DataFrame:
+        frame = self._frames.pop(path, None)
         return frame if frame is not None else pl.read_ipc(path)
 
-
-_HANDED: dict[str, pl.DataFrame] = {}  # see NightlyRun.save
+    def clear(self) -> None:
+        self._frames.clear()
 
 
 @contextmanager
@@ -81,9 +94,13 @@ def nightly_run(input: str, business_date: str, workdir=None, config=None, polic
         config_path = str(Path(config or default_config_path(input)).resolve())
         load_config(config_path)  # fail now, with the configuration's own message, not in the middle
         with wd.staging(JOB, business_date) as staging, jobs.failures_recorded(wd, JOB, business_date, rerun):
-            yield NightlyRun(str(input), business_date, str(wd.root), str(staging), config_path,
+            run = NightlyRun(str(input), business_date, str(wd.root), str(staging), config_path,
                              prior["dir"] if prior else None, prior["sequence"]["last"] if prior else 0,
                              policy.max_rejects, policy.max_percent, rerun)
+            try:
+                yield run
+            finally:
+                run.handoff.clear()
 
 
 def read_input(run: NightlyRun) -> dict:
@@ -191,7 +208,7 @@ def commit(run: NightlyRun, steps: dict) -> dict:
     snapshot = run.path("snapshot.parquet")
     files = {"rejects": runinfo.write_rejects(run.load("rejects"), run.path("rejects.csv")),
              "held": runinfo.write_held(run.load("held"), run.path("held.csv"))}
-    manifest = runinfo.manifest(JOB, run.business_date, asdict(run), steps,
+    manifest = runinfo.manifest(JOB, run.business_date, runinfo.run_params(run), steps,
                                 snapshot={"file": snapshot.name, "sha256": storage.sha256_of(snapshot)},
                                 files=files)
     return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), manifest,

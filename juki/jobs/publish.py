@@ -15,6 +15,7 @@ import polars as pl
 
 from juki import storage
 from juki.codec.writer import write_records, write_with_header
+from juki.dates import now_utc
 from juki.errors import InputUnusable, JukiError, Where
 from juki.jobs import manifest as runinfo
 from juki.jobs import runlog
@@ -91,7 +92,7 @@ def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: dict | N
     except BaseException as e:
         reason = str(e) if isinstance(e, JukiError) else f"{type(e).__name__} (details withheld)"
         failed = wd.failed_dir(job, business_date)
-        manifest = {"job": job, "business_date": business_date, "status": "failed", "finished_at": runinfo.now(),
+        manifest = {"job": job, "business_date": business_date, "status": "failed", "finished_at": now_utc(),
                     "operator": runinfo.operator(), "code_version": runinfo.code_version(),
                     "error": reason.splitlines()[0], "rerun": rerun}
         runinfo.write_manifest(manifest, failed / "manifest.json")
@@ -113,7 +114,7 @@ def deliver(workdir, job: str, business_date: str, outbox: str) -> dict:
             raise storage.StorageError("the delivered copy differs from the committed output",
                                        Where(file=storage.display_name(target)))
         delivered.append({"location": storage.display_name(target), "sha256": sha, "records": out["records"]})
-    record = {"job": job, "business_date": business_date, "delivered_at": runinfo.now(), "files": delivered}
+    record = {"job": job, "business_date": business_date, "delivered_at": now_utc(), "files": delivered}
     runinfo.write_manifest(record, run_dir / "delivery.json")
     runlog.append(workdir, f"deliver {job}", "completed", business_date, outputs=delivered,
                   counts={"files": len(delivered)})

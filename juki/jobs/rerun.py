@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from juki import storage
 from juki.checks.policy import Policy
+from juki.dates import now_utc
 from juki.errors import JukiError, UsageError, Where
 from juki.jobs import consistency, nightly
 from juki.jobs import manifest as runinfo
@@ -31,7 +32,7 @@ def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool =
     if changed and not force:
         raise UsageError(f"{changed[0]} changed since the run of {business_date} (SHA-256 differs); "
                          "rerun with --force to use it as it is now", Where(file=changed[0]))
-    info = {"reason": reason, "operator": runinfo.operator(), "requested_at": runinfo.now(), "forced": force,
+    info = {"reason": reason, "operator": runinfo.operator(), "requested_at": now_utc(), "forced": force,
             "changed_inputs": changed, "supersedes": previous["finished_at"]}
     params = previous["run"]
     if job == "nightly":

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from juki.dates import now_utc
 from juki.jobs import manifest as runinfo
 from juki.jobs.workdir import Workdir
 
@@ -39,7 +40,7 @@ def append(workdir, command: str, outcome: str, business_date: str | None = None
         fcntl.flock(fd, fcntl.LOCK_EX)
         last = _last_line(fd)
         entry = {"n": (json.loads(last)["n"] + 1) if last else 1, "prev": _digest(last) if last else GENESIS,
-                 "time": runinfo.now(), "user": runinfo.operator(), "command": command, "outcome": outcome,
+                 "time": now_utc(), "user": runinfo.operator(), "command": command, "outcome": outcome,
                  "business_date": business_date, "inputs": inputs or [], "outputs": outputs or [],
                  "counts": counts or {}, "approval": approval}
         entry["hash"] = _digest(_canonical(entry))

@@ -153,6 +153,14 @@ def write_ipc(frame, location) -> str:
     return sink.sha256
 
 
+def write_csv(frame, location) -> str:
+    """A DataFrame as CSV for people (UTF-8 with a BOM, so that Excel opens it right), atomically, owner-only."""
+    with atomic_output(location) as sink:
+        sink.write(b"\xef\xbb\xbf")
+        frame.write_csv(sink)
+    return sink.sha256
+
+
 def write_parquet(frame, location) -> str:
     """A DataFrame as Parquet, atomically and owner-only (snapshots and staging files hold personal data)."""
     with atomic_output(location) as sink:
@@ -163,5 +171,6 @@ def write_parquet(frame, location) -> str:
 
 
 __all__ = ["CHUNK", "OWNER_ONLY", "OWNER_ONLY_DIR", "HashingReader", "StorageError", "StorageRefused",
-           "StorageUnavailable", "atomic_output", "atomic_write", "copy_file", "display_name", "fsync_dir", "is_url",
-           "local_path", "open_input", "read_bytes", "replace_dir", "sha256_of", "write_ipc", "write_parquet"]
+           "StorageUnavailable", "atomic_output", "atomic_write", "copy_file", "display_name", "fsync_dir",
+           "is_url", "local_path", "open_input", "read_bytes", "replace_dir", "sha256_of", "write_csv", "write_ipc",
+           "write_parquet"]
