@@ -6,16 +6,31 @@ what the report prints once per rule. A rule missing here is a programming error
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import polars as pl
+
+from juki import rejects as rj
 from juki.rejects import ERROR, WARNING
 
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule as people meet it (after frictionless's error types: a code, a message, a description)."""
+
     severity: str
     message: str
     explanation: str
+    id: str = ""
+
+    def rejects(self, frame: pl.DataFrame, field: str, key: str | None = None) -> pl.DataFrame:
+        """One reject of this rule for each row of ``frame`` (its ``record_no``, and ``key`` where a record number
+        cannot say which person), in the shape of juki.rejects: never a value."""
+        return rj.conform(frame.select(
+            pl.col("record_no").cast(pl.Int64), pl.lit(field).alias("field"),
+            pl.lit(None, pl.Int64).alias("offset"), pl.lit(self.id).alias("rule"),
+            pl.lit(self.severity).alias("severity"), pl.lit(self.message).alias("message"),
+            (pl.col(key) if key else pl.lit(None, pl.String)).alias("key")))
 
 
 RULES: dict[str, Rule] = {
@@ -81,6 +96,10 @@ RULES: dict[str, Rule] = {
 }
 
 
+RULES = {rule_id: replace(rule, id=rule_id) for rule_id, rule in RULES.items()}
+
+
 def rule_for(rule_id: str) -> Rule:
     """The rule, looking up families (code_table.seibetsu → code_table) as well as exact identifiers."""
-    return RULES.get(rule_id) or RULES[rule_id.split(".", 1)[0]]
+    rule = RULES.get(rule_id) or RULES[rule_id.split(".", 1)[0]]
+    return rule if rule.id == rule_id else replace(rule, id=rule_id)
