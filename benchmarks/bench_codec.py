@@ -27,7 +27,7 @@ from datasets import city, day_file  # noqa: E402
 DECODE = """
 import time
 from juki.layout import load_layout
-from juki.reader import ReadResult, scan_batches
+from juki.codec.reader import ReadResult, scan_batches
 layout = load_layout("juki_daicho")
 res = ReadResult()
 t0 = time.perf_counter()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juki.rules import (
+from juki.checks.rules import (
     UnmappedGaiji,
     count_gaiji,
     count_gaiji_expr,
