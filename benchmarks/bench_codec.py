@@ -92,12 +92,13 @@ result = {"seconds": time.perf_counter() - t0, "bytes": len(blob), "rows": len(d
 
 def cli(args: list[str], tree: Path | None = None) -> dict:
     """One whole `juki` process: wall seconds (start-up included), its peak RSS and CPU seconds."""
-    env = dict(os.environ)
-    if tree is not None:  # an earlier commit's code, ahead of the installed one
-        env["PYTHONPATH"] = str(tree)
+    command = [sys.executable, "-m", "juki.cli.main"]
+    if tree is not None:  # an earlier commit's code, ahead of the installed (editable) one
+        command = [sys.executable, "-c", "import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' "
+                   f"not in repr(f)]; sys.path.insert(0, {str(tree)!r}); sys.argv[0] = 'juki'; "
+                   "from juki.cli.main import main; sys.exit(main())"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "juki.cli.main", *args], cwd=HERE.parent, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([*command, *args], cwd=HERE.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
     err = proc.stderr.read().decode(errors="replace")
@@ -128,8 +129,12 @@ def tree_of(rev: str) -> Path:
     out = DATA / f"tree-{sha}"
     if not (out / "juki").exists():
         out.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha, "juki"], cwd=HERE.parent, check=True, capture_output=True)
+        archive = subprocess.run(["git", "archive", sha, "juki", "schemas", "layouts"], cwd=HERE.parent, check=True,
+                                 capture_output=True)
         subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
+        for part in ("schemas", "layouts"):  # installed as juki.schemas and juki.layouts
+            if not (out / "juki" / part).exists():
+                (out / "juki" / part).symlink_to(out / part)
     return out
 
 
@@ -157,6 +162,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--sample", type=int, default=20_000, help="records for the per-record and read_fwf baselines")
     ap.add_argument("--before", help="also run the CLI figures on this earlier commit (e.g. a base revision)")
+    ap.add_argument("--before-runs", type=int, default=1)
     args = ap.parse_args()
     source = day_file(city(args.residents, days=2, change_rate=0.01), 0)
     mb = source.stat().st_size / 1e6
@@ -182,7 +188,7 @@ def main() -> None:
     row["first_call_compile_seconds"] = round(compile_run["cold"], 2)
     row["first_call_cached_seconds"] = round(compile_run["warm"], 2)
     if args.before:
-        row["before"] = {"rev": args.before, "cli": cli_runs(source, args.runs, tree_of(args.before))}
+        row["before"] = {"rev": args.before, "cli": cli_runs(source, args.before_runs, tree_of(args.before))}
     print(row)
     save("codec", {"command": "python benchmarks/bench_codec.py", "results": [row]})
 
