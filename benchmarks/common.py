@@ -13,6 +13,7 @@ import platform
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -99,5 +100,7 @@ def run_isolated(code: str, **params) -> dict:
 def save(name: str, payload: dict) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps({"machine": machine(), **payload}, ensure_ascii=False, indent=2) + "\n")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
+    stamp = {"commit": commit.stdout.strip() or None, "measured_at": time.strftime("%Y-%m-%d %H:%M %Z")}
+    path.write_text(json.dumps({"machine": machine(), **stamp, **payload}, ensure_ascii=False, indent=2) + "\n")
     return path

@@ -20,6 +20,14 @@ def load(name: str) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+def provenance(result: dict) -> str:
+    """Which code a section's figures were measured on, where the result says."""
+    if result.get("commit"):
+        return f"_Measured {result['measured_at']} on commit {result['commit']}, load average " \
+               f"{result['machine'].get('load_average', '?')} when saved._"
+    return "_No commit recorded with these figures (saved by an earlier version of the script)._"
+
+
 def ok(value, target, higher_is_better: bool) -> str:
     met = value >= target if higher_is_better else value <= target
     return "met" if met else "**missed**"
@@ -51,12 +59,14 @@ def report() -> str:
     val = load("validation")
     if val:
         r = val["results"][0]
-        out += ["## Validation (issue #3)", "", f"{r['records']:,} 本人確認情報 records, {r['checks']} checks: "
+        out += ["## Validation (issue #3)", "", provenance(val), "",
+                f"{r['records']:,} 本人確認情報 records, {r['checks']} checks: "
                 f"**{r['seconds']} s** ({ok(r['seconds'], 0.5, False)}; target ≤ 0.5 s), peak {r['peak_rss_mb']} MB.",
                 ""]
     night = load("nightly")
     if night:
-        out += ["## Nightly job (issue #4)", "", "| residents | file MB | whole job s | stages s | peak MB | "
+        out += ["## Nightly job (issue #4)", "", provenance(night), "",
+                "| residents | file MB | whole job s | stages s | peak MB | "
                 "Prefect flow s | Prefect overhead s |", "|---|---|---|---|---|---|---|"]
         for r in night["results"]:
             target = 1 if r["residents"] <= 150_000 else 5
@@ -71,14 +81,15 @@ def report() -> str:
     diff = load("diff")
     if diff:
         r = diff["results"][0]
-        out += ["## Diff alone (issue #4)", "", f"{r['records']:,} against {r['records']:,}: **{r['seconds']} s** "
+        out += ["## Diff alone (issue #4)", "", provenance(diff), "",
+                f"{r['records']:,} against {r['records']:,}: **{r['seconds']} s** "
                 f"({ok(r['seconds'], 1.0, False)}; ≤ 1 s); DataComPy {r['datacompy_version']} (polars "
                 f"{r['datacompy_polars']}, own venv) {r['datacompy_seconds']} s: **{r['speedup_vs_datacompy']}×** "
                 f"({ok(r['speedup_vs_datacompy'], 4, True)}; ≥ 4×).", ""]
     cons = load("consistency")
     if cons:
         r = cons["results"][0]
-        out += ["## Consistency files and reconciliation (issue #5)", "",
+        out += ["## Consistency files and reconciliation (issue #5)", "", provenance(cons), "",
                 f"{r['records']:,} records: both files written in **{r['write_both_files_seconds']} s** "
                 f"({ok(r['write_both_files_seconds'], 5, False)}), reconciliation in **{r['reconcile_seconds']} s** "
                 f"({ok(r['reconcile_seconds'], 5, False)}); target ≤ 5 s each.", ""]
@@ -86,7 +97,7 @@ def report() -> str:
 
 
 def codec_section(codec: dict) -> list[str]:
-    out = ["## Codec (issue #12)", ""]
+    out = ["## Codec (issue #12)", "", provenance(codec), ""]
     for r in codec["results"]:
         cli = r["cli"]
         rates = {k: [x["mb_s"] for x in v] for k, v in (("decode", r["decode"]), ("encode", r["encode"]),
