@@ -58,11 +58,13 @@ def report() -> str:
         out += codec_section(codec)
     val = load("validation")
     if val:
-        r = val["results"][0]
-        out += ["## Validation (issue #3)", "", provenance(val), "",
-                f"{r['records']:,} 本人確認情報 records, {r['checks']} checks: "
-                f"**{r['seconds']} s** ({ok(r['seconds'], 0.5, False)}; target ≤ 0.5 s), peak {r['peak_rss_mb']} MB.",
-                ""]
+        out += ["## Validation (issues #3, #12)", "", provenance(val), ""]
+        for r in val["results"]:
+            what = "with rejects" if r.get("damaged") else "clean"
+            out.append(f"- {r['records']:,} 本人確認情報 records, {what}, {r['checks']} checks: **{r['seconds']} s** "
+                       f"({ok(r['seconds'], 0.5, False)}; target ≤ 0.5 s), {r['rejects']:,} rejects, peak "
+                       f"{r['peak_rss_mb']} MB.")
+        out.append("")
     night = load("nightly")
     if night:
         out += ["## Nightly job (issue #4)", "", provenance(night), "",
