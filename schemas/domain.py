@@ -18,7 +18,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from juki.codes import codes_dir
+from juki.codes import codes_dir, table
 from juki.rules import (
     count_gaiji_expr,
     cp932_len_expr,
@@ -27,6 +27,8 @@ from juki.rules import (
     has_gaiji_expr,
     kojin_bango_is_valid_expr,
     seion_kana_expr,
+    wareki_fusho_to_ymd_expr,
+    ymd_fits_expr,
     ymd_is_fusho_expr,
     ymd_is_valid_expr,
 )
@@ -103,22 +105,29 @@ def real_or_fusho(c: str) -> pl.Expr:
 
 
 def fusho_code_agrees(c: str, date_field: str, text_field: str) -> pl.Expr:
-    """A 不詳 date has a 不詳コード other than 0 and a 不詳文字; a full date has neither."""
-    fusho = ymd_is_fusho_expr(pl.col(date_field)).fill_null(False)
-    coded = pl.col(c).fill_null("0") != "0"
-    return (fusho == coded) & (fusho == pl.col(text_field).is_not_null())
+    """The date fits its 不詳コード (blank reads as 0, 不詳なし): exactly the parts the code calls unknown are 00
+    (juki/rules/fusho.py). A 不詳 date has its 不詳文字, a full date none. Only of a date that is real or 不詳 and a
+    code in the table: anything else is birth_date.not_real's or code_table's to report, once."""
+    code = pl.col(c).fill_null("0")
+    fits = ymd_fits_expr(pl.col(date_field), code).fill_null(True)
+    explained = (code != "0") == pl.col(text_field).is_not_null()
+    checkable = real_or_fusho(date_field).fill_null(False) & code.is_in(table("fusho").codes)
+    return pl.when(checkable).then(fits & explained)
 
 
 def wareki_matches(c: str, era_field: str, date_field: str) -> pl.Expr:
-    """年号コード + 日付 (YYMMDD in the era) must be 生年月日; both blank is fine (e.g. 不詳, or born abroad).
+    """年号コード + 日付 (YYMMDD in the era) must be 生年月日; both blank is fine (e.g. born abroad).
 
-    Computed from 生年月日 to its 和暦 (cheap arithmetic) and compared; the same as converting the 和暦 to 西暦,
-    since a day has one 和暦: 平成31年5月1日 is no day, 20190501 is 令和元年5月1日, so the pair is refused."""
+    A full date is converted from 生年月日 to its 和暦 (cheap arithmetic) and compared; the same as converting the
+    和暦 to 西暦, since a day has one 和暦: 平成31年5月1日 is no day, 20190501 is 令和元年5月1日, so the pair is
+    refused. A 不詳 date keeps its shape in 和暦 (昭和55年月日不詳 is 3 + 550000 for 19800000) and is converted the
+    other way, since a month or a year can lie in two eras (昭和64年1月 and 平成元年1月 are both 198901)."""
     both_blank = pl.col(era_field).is_null() & pl.col(c).is_null()
     code, yymmdd = date_to_wareki_expr(pl.col(date_field))
     real = ymd_is_valid_expr(pl.col(date_field)).fill_null(False)
     same = real & (pl.col(era_field) == code) & (pl.col(c) == yymmdd)
-    return both_blank | same.fill_null(False)
+    partial = ~real & (wareki_fusho_to_ymd_expr(pl.col(era_field), pl.col(c)) == pl.col(date_field))
+    return both_blank | same.fill_null(False) | partial.fill_null(False)
 
 
 def seion_of(c: str, reading: str) -> pl.Expr:
