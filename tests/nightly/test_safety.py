@@ -106,13 +106,12 @@ def test_a_corrupted_prior_snapshot_stops_the_run_naming_it(tmp_path, sample_run
 def test_keys_are_checked_unique_and_present_before_a_diff(sample_runs):
     import polars as pl
 
-    from juki.derive import HELD
+    from juki.derive import EXTRA, HELD
     from juki.diff import diff
 
     workdir, _ = sample_runs
     prior = pl.read_parquet(workdir / "runs/nightly/20260402/snapshot.parquet")
-    current = prior.with_columns(pl.lit(None, pl.String).alias("ho30_45_kubun"),
-                                 pl.lit(None, pl.String).alias("zairyu_kikan_manryo_ymd"),
+    current = prior.with_columns(*(pl.lit(None, pl.String).alias(c) for c in EXTRA if c not in prior.columns),
                                  pl.int_range(2, pl.len() + 2).alias("record_no"), pl.lit(False).alias(HELD),
                                  pl.lit(False).alias("_dead"), pl.lit(False).alias("_expired"))
     assert diff(prior, current, "20260403", 9).changes.height == 0  # the same persons: nothing to send
