@@ -21,7 +21,7 @@ import sys, time
 sys.path.insert(0, "benchmarks")
 from common import synthetic_frame
 from juki.layout import load_layout
-from juki.writer import RecordWriter
+from juki.codec.writer import RecordWriter
 layout = load_layout(layout_name)
 frames = [synthetic_frame(layout, min(chunk, records - start), seed=start) for start in range(0, records, chunk)]
 t0 = time.perf_counter()
@@ -38,7 +38,7 @@ result = {"write_seconds": seconds, "bytes": os.path.getsize(path)}
 PARSE = """
 import time
 from juki.layout import load_layout
-from juki.reader import ReadResult, scan_records
+from juki.codec.reader import ReadResult, scan_records
 layout = load_layout(layout_name)
 t0 = time.perf_counter()
 res = ReadResult()

@@ -18,8 +18,8 @@ WRITE = """
 import time
 from pathlib import Path
 import polars as pl
-from juki import jobs
-from juki.consistency import population
+from juki.jobs import publish as jobs
+from juki.steps.seigo_kakunin import population
 from juki.layout import load_layout
 snap = pl.read_parquet(path)
 layout = load_layout("seigo_kakunin")
@@ -35,7 +35,7 @@ result = {"seconds": time.perf_counter() - t0, "records": records.height}
 
 RECONCILE = """
 import time
-from juki.reconcile import load_side, reconcile
+from juki.steps.reconcile import load_side, reconcile
 t0 = time.perf_counter()
 r = reconcile(load_side(ours), load_side(theirs))
 result = {"seconds": time.perf_counter() - t0, "discrepancies": r.discrepancies.height}

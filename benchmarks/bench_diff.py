@@ -23,7 +23,7 @@ from datasets import honnin_frame  # noqa: E402
 OURS = """
 import time
 import polars as pl
-from juki.diff import diff
+from juki.steps.diff import diff
 prior, current = pl.read_parquet(prior_path), pl.read_parquet(current_path)
 t0 = time.perf_counter()
 d = diff(prior, current, "20260402", 0)

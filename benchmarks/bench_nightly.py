@@ -20,7 +20,7 @@ from datasets import city, day_file  # noqa: E402
 
 CORE = """
 import time
-from juki.nightly import run_nightly
+from juki.jobs.nightly import run_nightly
 stages = {}
 def timed(fn, *args):
     t = time.perf_counter()
@@ -30,8 +30,8 @@ def timed(fn, *args):
 t0 = time.perf_counter()
 m = run_nightly(source, day, wd, call=timed)
 seconds = time.perf_counter() - t0
-result = {"seconds": seconds, "stages": stages, "records": m["read"]["records"], "changes": m["changes"],
-          "notices": m["notices"], "sofusaki": m["sofusaki_records"]}
+result = {"seconds": seconds, "stages": stages, "records": m.read.records, "changes": m.changes,
+          "notices": m.notices, "sofusaki": m.sofusaki_records}
 """
 
 FLOW = """
@@ -46,7 +46,7 @@ result = {"import_seconds": imported, "flow_seconds": time.perf_counter() - t1, 
 """
 
 BASELINE = """
-from juki.nightly import run_nightly
+from juki.jobs.nightly import run_nightly
 run_nightly(source, day, wd)
 result = {}
 """

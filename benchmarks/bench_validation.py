@@ -20,8 +20,8 @@ VALIDATE = """
 import time
 import polars as pl
 from juki.layout import load_layout
-from juki.schemas import Context
-from juki.validate import validate_frame
+from juki.checks.context import Context
+from juki.schemas.validate import validate_frame
 df = pl.read_parquet(path)
 layout = load_layout("honnin_kakunin")
 validate_frame(df.head(1000), layout, Context("20260402"))  # warm up: pandera builds and caches the schema

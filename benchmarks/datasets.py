@@ -34,8 +34,8 @@ def honnin_frame(records: int) -> Path:
     path = DATA / f"honnin_{records}.parquet"
     if path.exists():
         return path
-    from juki.nightly import run_nightly
-    from juki.rules import JUMINHYO_CODE_DEFAULT, KOJIN_BANGO, check_digit
+    from juki.checks.rules import JUMINHYO_CODE_DEFAULT, KOJIN_BANGO, check_digit
+    from juki.jobs.nightly import run_nightly
 
     base_city = city(100_000, days=1)
     wd = DATA / "wd_honnin"

@@ -7,16 +7,11 @@ text a library may have filled with a value it choked on) reaches Prefect only a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 from prefect import task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from juki.errors import JukiError
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 class StepFailed(Exception):
@@ -41,13 +36,6 @@ def as_task(fn, *args):
     """Run one core step as a Prefect task: no result persistence, no caching, no captured prints."""
     name = getattr(fn, "__name__", "step")
     return task(_sanitized(fn), name=name, persist_result=False, cache_policy=NO_CACHE, log_prints=False)(*args)
-
-
-def business_date(date: str | None, days_back: int = 1) -> str:
-    """The date to process as YYYYMMDD: the given YYYY-MM-DD, or (scheduled runs) yesterday in Tokyo."""
-    if date:
-        return datetime.strptime(date, "%Y-%m-%d").strftime("%Y%m%d")
-    return (datetime.now(TOKYO) - timedelta(days=days_back)).strftime("%Y%m%d")
 
 
 def publish_counts(key: str, counts: dict) -> None:

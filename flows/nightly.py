@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import as_task, business_date, publish_counts
-from juki.jobs import deliver
-from juki.nightly import run_nightly
-from juki.validate import Policy
+from flows.common import as_task, publish_counts
+from juki.checks.policy import Policy
+from juki.dates import business_date_or_default as business_date
+from juki.jobs.nightly import run_nightly
+from juki.jobs.publish import deliver
 
 
 @flow(name="nightly", persist_result=False, log_prints=False)
@@ -15,11 +16,9 @@ def nightly(input: str, date: str | None = None, workdir: str | None = None, con
             max_rejects: int = 0, outbox: str | None = None) -> dict:
     """``input`` may hold ``{date}`` (YYYYMMDD), filled with the business date: yesterday in Tokyo by default."""
     day = business_date(date)
-    manifest = run_nightly(input.format(date=day), day, workdir, config, Policy(max_rejects), call=as_task)
+    record = run_nightly(input.format(date=day), day, workdir, config, Policy(max_rejects), call=as_task)
     if outbox:
         as_task(deliver, workdir, "nightly", day, outbox)
-    counts = {"records": manifest["read"]["records"], "rejected": manifest["read"]["input_rejects"],
-              "held": manifest["held"], "notices": manifest["notices"], "sofusaki": manifest["sofusaki_records"],
-              **{f"changes.{k}": v for k, v in manifest["changes"].items()}}
+    counts = record.counts()
     publish_counts("nightly-counts", counts)
     return counts

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import as_task, business_date, publish_counts
-from juki.rerun import rerun as rerun_job
+from flows.common import as_task, publish_counts
+from juki.dates import business_date_or_default as business_date
+from juki.jobs.rerun import rerun as rerun_job
 
 
 @flow(name="rerun", persist_result=False, log_prints=False)
 def rerun(job: str, date: str, reason: str, workdir: str | None = None, force: bool = False) -> dict:
-    manifest = rerun_job(job, business_date(date), reason, workdir, force, call=as_task)
-    counts = {k: manifest[k] for k in ("notices", "sofusaki_records", "records") if isinstance(manifest.get(k), int)}
+    outcome = rerun_job(job, business_date(date), reason, workdir, force, call=as_task)
+    counts = outcome.record.counts()
     publish_counts("rerun-counts", counts)
     return counts

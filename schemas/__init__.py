@@ -10,13 +10,12 @@ Each model states its rules one line each (``domain.rule``); the expressions are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandera.polars as pa
 import polars as pl
 
+from juki.checks.context import Context
+from juki.checks.rules import is_valid_expr
 from juki.layout import Layout
-from juki.rules import JUMINHYO_CODE_DEFAULT, CheckDigitRule, is_valid_expr
 
 from . import honnin_kakunin, juki_daicho, sofusaki
 from .checks import layout_columns, on_column
@@ -30,32 +29,22 @@ MODELS = {
 }
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a validation needs to know beyond the data: the file's date and the city's 住民票コード rule."""
-
-    file_date: str | None = None  # YYYYMMDD, from the header
-    juminhyo_rule: CheckDigitRule = JUMINHYO_CODE_DEFAULT
-
-
 def schema_for(layout: Layout, context: Context = Context()) -> pa.DataFrameSchema:  # noqa: B008 - frozen
     columns = layout_columns(layout, getattr(MODELS.get(layout.name, (None,))[0], "SKIP", {}))
     if layout.name not in MODELS:
         return pa.DataFrameSchema(columns, strict=False, name=layout.name)
     module, model = MODELS[layout.name]
     for field_id, declared in model.to_schema().columns.items():
-        columns[field_id] = _with(columns[field_id], declared.checks, declared.nullable, declared.unique)
+        columns[field_id] = _with(columns[field_id], declared.checks, declared.unique)
     for field_id, checks in _run_checks(module, context).items():
         columns[field_id] = _with(columns[field_id], checks)
     return pa.DataFrameSchema(columns, strict=False, name=model.Config.name)
 
 
-def _with(column: pa.Column, checks: list[pa.Check], nullable: bool | None = None,
-          unique: bool | None = None) -> pa.Column:
-    """The column with more checks first (domain rules report before generic ones), and the model's say on
-    whether the value is required or unique."""
-    return pa.Column(column.dtype, [*checks, *column.checks],
-                     nullable=column.nullable if nullable is None else nullable,
+def _with(column: pa.Column, checks: list[pa.Check], unique: bool | None = None) -> pa.Column:
+    """The column with the model's checks first (domain rules report before generic ones). Whether a value is
+    required is the layout's say (``required = true`` in its file), never the model's: one place for each fact."""
+    return pa.Column(column.dtype, [*checks, *column.checks], nullable=column.nullable,
                      unique=column.unique if unique is None else unique)
 
 

@@ -2,8 +2,8 @@
 
 Each function says when a value is right, given the name of its column and of the columns it depends on; the
 model names the check by its rule identifier, which is what a reject reports. The rules themselves live in
-juki.rules (with scalar twins); here they are only applied to the right columns. Null is "not applicable" and
-passes (``ok``): whether a value must be there is the model's ``nullable=False``.
+juki.checks.rules (with scalar twins); here they are only applied to the right columns. Null is "not applicable" and
+passes (``ok``): whether a value must be there is the layout's ``required = true``.
 
 (pandera's register_check_method would let models write these as Field keywords, but it imports pandas: the
 polars backend does not need pandas, and neither does juki.)
@@ -18,8 +18,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from juki.codes import codes_dir, table
-from juki.rules import (
+from juki.checks.rules import (
     count_gaiji_expr,
     cp932_len_expr,
     dantai_code_is_valid_expr,
@@ -32,6 +31,7 @@ from juki.rules import (
     ymd_is_fusho_expr,
     ymd_is_valid_expr,
 )
+from juki.layout.codes import codes_dir, table
 
 
 def ok(data: PolarsData, expr: pl.Expr) -> pl.LazyFrame:

@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 
 from juki.cli.main import main
+from juki.jobs.nightly import run_nightly
 from juki.layout import Layout
-from juki.nightly import run_nightly
 
 
 def frame(layout: Layout, rows: list[dict]) -> pl.DataFrame:

@@ -16,7 +16,7 @@ def test_core_imports_without_prefect():
         "bad = [m for m in sys.modules if m == 'prefect' or m.startswith('prefect.')]\nprint(','.join(bad))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
-    assert "juki.codec.decode" in modules and "juki.reader" in modules
+    assert "juki.codec.decode" in modules and "juki.codec.reader" in modules
 
 
 def test_validation_runs_without_pandas():
@@ -29,7 +29,7 @@ def test_validation_runs_without_pandas():
         "        if name.split('.')[0] == 'pandas':\n"
         "            raise ModuleNotFoundError(f\"No module named '{name}'\", name=name)\n"
         "sys.meta_path.insert(0, NoPandas())\n"
-        "from juki.layout import load_layout\nfrom juki.validate import validate_file\n"
+        "from juki.layout import load_layout\nfrom juki.schemas.validate import validate_file\n"
         "done = validate_file(sys.argv[1], load_layout('juki_daicho'))\n"
         "print(sorted(set(done.rejects['rule'])), 'pandas' in sys.modules)\n")
     defect = Path(__file__).parent / "defects" / "juki_daicho" / "kojin-bango-check-digit.dat"

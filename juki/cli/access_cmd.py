@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from juki import access, purge, storage
-from juki.cli.audit_cmd import add_workdir
-from juki.cli.nightly_cmd import business_date
+from juki import storage
+from juki.cli.common import add_workdir, date_arg
+from juki.codec.writer import write_records
 from juki.errors import EXIT_OK, UsageError
 from juki.layout import load_layout
-from juki.writer import write_records
+from juki.privacy import access, purge
 
 
 def register(sub) -> None:
@@ -18,7 +18,7 @@ def register(sub) -> None:
     lk.add_argument("--address", help="住所, or its beginning")
     lk.add_argument("--birth", help="生年月日 YYYY-MM-DD")
     lk.add_argument("--sex", help="性別 1/2 or 男/女 (narrows, does not count)")
-    lk.add_argument("--date", type=business_date, help="search the snapshot of this date (default: newest)")
+    lk.add_argument("--date", type=date_arg(), help="search the snapshot of this date (default: newest)")
     lk.add_argument("--show-number", action="store_true", help="show the 個人番号 (needs --approval-ref)")
     lk.add_argument("--approval-ref", help="the approval that allows --show-number (recorded in the run log)")
     add_workdir(lk)
@@ -27,7 +27,7 @@ def register(sub) -> None:
     ex = sub.add_parser("extract", help="bulk output of part of the snapshot: needs prior approval")
     ex.add_argument("--dantai", help="only this 市町村コード")
     ex.add_argument("--address-prefix", help="only addresses that begin with this")
-    ex.add_argument("--date", type=business_date, help="the snapshot of this date (default: newest)")
+    ex.add_argument("--date", type=date_arg(), help="the snapshot of this date (default: newest)")
     ex.add_argument("--out", required=True, help="output file: .parquet, or a fixed-width 本人確認情報ファイル")
     ex.add_argument("--approved-by", help="who approved this output (管理責任者); required")
     ex.add_argument("--approval-ref", help="the approval's reference; required")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
-from juki import runlog
+from juki.cli.common import add_workdir
 from juki.errors import EXIT_OK, EXIT_REJECTED
-from juki.workdir import Workdir
+from juki.jobs import runlog
+from juki.jobs.workdir import Workdir
 
 
 def register(sub) -> None:
@@ -22,9 +23,7 @@ def register(sub) -> None:
     s.set_defaults(run=run_show)
 
 
-def add_workdir(p) -> None:
-    p.add_argument("--workdir", help="the city's workdir, where the run log is kept "
-                   "(default: $JUKI_WORKDIR, else ./.juki)")
+
 
 
 def record(args, outcome: str) -> None:

@@ -6,12 +6,11 @@ import sys
 import unicodedata
 
 from juki import storage
-from juki.cli.audit_cmd import add_workdir
+from juki.checks.inspect import inspect_record
+from juki.cli.common import add_workdir, print_reject_summary
 from juki.cli.progress import Progress
-from juki.cli.report import print_reject_summary, write_rejects
-from juki.convert import parse_to_parquet, write_from_parquet
+from juki.codec.convert import parse_to_parquet, write_from_parquet
 from juki.errors import EXIT_OK, EXIT_REJECTED
-from juki.inspect import inspect_record
 from juki.layout import load_layout
 
 
@@ -52,7 +51,7 @@ def run_parse(args) -> int:
     print(f"parsed {done.records:,} data records in {seconds:.1f} s -> {storage.display_name(args.out)}")
     if done.rejects.height:
         target = args.rejects or f"{args.out}.rejects.csv"
-        write_rejects(done.rejects, target)
+        storage.write_csv(done.rejects, target)
         print_reject_summary(done.rejects, target, source=storage.display_name(args.file))
         return EXIT_REJECTED
     return EXIT_OK

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from juki import storage
-from juki.cli.audit_cmd import add_workdir
+from juki.cli.common import add_workdir
 from juki.errors import EXIT_OK, EXIT_REJECTED
-from juki.reconcile import DIFFERS, EXPLAIN, KEY, load_side, reconcile
-from juki.report import Report, Section
-from juki.runinfo import write_rejects
+from juki.jobs.report import Report, Section
+from juki.steps.reconcile import DIFFERS, EXPLAIN, KEY, load_side, reconcile
 
 
 def register(sub) -> None:
@@ -25,7 +24,7 @@ def run(args) -> int:
     ours, theirs = load_side(args.ours), load_side(args.theirs)
     result = reconcile(ours, theirs)
     out = Path(args.out or f"reconcile-{Path(str(args.theirs)).stem}")
-    write_rejects(result.discrepancies, out / "discrepancies.csv")
+    storage.write_csv(result.discrepancies, out / "discrepancies.csv")
     counts = result.counts()
     args.audit_record = {"inputs": [{"location": storage.display_name(args.ours)},
                                     {"location": storage.display_name(args.theirs)}],

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from juki import storage
-from juki.cli.audit_cmd import add_workdir
+from juki.checks.catalogue import rule_for
+from juki.checks.policy import Policy
+from juki.city import default_config_path, load_config
+from juki.cli.common import add_workdir, print_reject_summary
 from juki.cli.progress import Progress
-from juki.cli.report import print_reject_summary, write_rejects
-from juki.config import default_config_path, load_config
 from juki.errors import EXIT_OK, EXIT_REJECTED
+from juki.jobs.report import Report, Section
 from juki.layout import load_layout
-from juki.report import Report, Section
-from juki.schemas.catalogue import rule_for
-from juki.validate import Policy, validate_file
+from juki.schemas.validate import validate_file
 
 
 def register(sub) -> None:
@@ -47,7 +47,7 @@ def run(args) -> int:
           f"{(done.rejects['severity'] == 'warning').sum():,} warning(s)")
     if done.rejects.height:
         target = args.rejects or f"{args.file}.rejects.csv"
-        write_rejects(done.rejects, target)
+        storage.write_csv(done.rejects, target)
         print_reject_summary(done.rejects, target, source=name)
     if args.report:
         _report(done, layout, name, failed).write(args.report)

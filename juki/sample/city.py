@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from juki.rules.checkdigit import JUMINHYO_CODE_DEFAULT
+from juki.checks.rules.checkdigit import JUMINHYO_CODE_DEFAULT
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from juki.codec.writer import write_records
 from juki.layout import Layout, load_layout
 from juki.sample.city import CITY, DAITAI_MOJI_FILE, city_toml
 from juki.sample.events import KINDS, apply_day
@@ -25,7 +26,6 @@ from juki.sample.ids import IdIssuer
 from juki.sample.population import populate
 from juki.sample.tables import daitai_moji_text, load_tables
 from juki.storage import atomic_output
-from juki.writer import write_records
 
 LAYOUT = "juki_daicho"
 

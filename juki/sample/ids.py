@@ -4,7 +4,7 @@
 and unique for the whole run: the issuer remembers every payload it ever gave out, so a number retired by a
 個人番号の変更 is never handed to someone else, as the law requires. 識別番号 and 世帯番号 are the internal serials
 of the 既存住基システム, issued in order. The check digits are computed with numpy integer arithmetic from the
-rules of juki.rules.checkdigit, so the generator can never disagree with the validator about the weights.
+rules of juki.checks.rules.checkdigit, so the generator can never disagree with the validator about the weights.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from juki.rules.checkdigit import JUMINHYO_CODE_DEFAULT, KOJIN_BANGO, CheckDigitRule
+from juki.checks.rules.checkdigit import JUMINHYO_CODE_DEFAULT, KOJIN_BANGO, CheckDigitRule
 
 SHIKIBETSU_FIRST = 10**11 + 1  # 識別番号 000100000000001, 000100000000002, …
 SETAI_FIRST = 2 * 10**11 + 1  # 世帯番号 000200000000001, … (a range of its own: never equal to a 識別番号)

@@ -13,10 +13,10 @@ import sys
 import polars as pl
 
 from juki import storage
+from juki.checks.rules import kojin_bango_check_digit
+from juki.codec.reader import read_records
+from juki.codec.writer import write_records
 from juki.layout import load_layout
-from juki.reader import read_records
-from juki.rules import kojin_bango_check_digit
-from juki.writer import write_records
 
 NEW_ADDRESS = "宮城県石巻市穀町１４番１号"
 NEW_NUMBER = "12345678901" + str(kojin_bango_check_digit("12345678901"))  # DESIGN.md §3's test number

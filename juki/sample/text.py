@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 import polars as pl
 
-from juki.rules.wareki import default_eras
+from juki.checks.rules.wareki import default_eras
 
 _DAKUTEN, _HANDAKUTEN = "\uff9e", "\uff9f"
 _SMALL_WITHOUT_HALFWIDTH = {"ヮ": "ﾜ", "ヵ": "ｶ", "ヶ": "ｹ", "ヰ": "ｲ", "ヱ": "ｴ"}

@@ -25,7 +25,6 @@ Credentials never come from a URL (one with a password is refused: URLs land in 
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import shutil
@@ -34,45 +33,14 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit, urlunsplit
 
-from juki.errors import EXIT_UNUSABLE, InputUnusable, JukiError, Where
+from juki.errors import InputUnusable, Where
+from juki.storage import remote
+from juki.storage.errors import StorageError, StorageRefused, StorageUnavailable
+from juki.storage.local import OWNER_ONLY, OWNER_ONLY_DIR, atomic_write, fsync_dir, replace_dir
+from juki.storage.locations import display_name, is_url, local_path
 
-OWNER_ONLY = 0o600
 CHUNK = 1 << 20
-
-
-class StorageError(JukiError):
-    """A remote location could not be reached, read or written (connection, host key, credentials)."""
-
-    exit_code = EXIT_UNUSABLE
-
-
-def is_url(location: str | os.PathLike) -> bool:
-    scheme = urlsplit(str(location)).scheme
-    return len(scheme) > 1  # one letter is a Windows drive
-
-
-def display_name(location: str | os.PathLike) -> str:
-    """The location as it may be printed: a URL loses any user name and password."""
-    text = str(location)
-    if not is_url(text):
-        return text
-    parts = urlsplit(text)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def local_path(location: str | os.PathLike) -> Path | None:
-    """A local filesystem path for a plain path or a file:// URL, None for remote URLs."""
-    text = str(location)
-    if not is_url(text):
-        return Path(text)
-    if urlsplit(text).scheme == "file":
-        return Path(urlsplit(text).path)
-    return None
 
 
 @contextlib.contextmanager
@@ -156,13 +124,13 @@ def atomic_output(location: str | os.PathLike) -> Iterator[BinaryIO]:
     """Write to ``location`` all or nothing, owner-only; the handle also hashes what is written (``.sha256``)."""
     path = local_path(location)
     if path is not None:
-        with _atomic_local(path) as handle:
+        with atomic_write(path) as handle:
             yield handle
         return
     remote.target(str(location))  # a bad URL fails before anything is written
     scratch = Path(tempfile.mkdtemp(prefix="juki-upload-"))  # 0700: the local copy holds personal data too
     try:
-        with _atomic_local(scratch / "out") as handle:
+        with atomic_write(scratch / "out") as handle:
             yield handle
         remote.upload(handle.final_path, str(location))
     finally:
@@ -185,6 +153,14 @@ def write_ipc(frame, location) -> str:
     return sink.sha256
 
 
+def write_csv(frame, location) -> str:
+    """A DataFrame as CSV for people (UTF-8 with a BOM, so that Excel opens it right), atomically, owner-only."""
+    with atomic_output(location) as sink:
+        sink.write(b"\xef\xbb\xbf")
+        frame.write_csv(sink)
+    return sink.sha256
+
+
 def write_parquet(frame, location) -> str:
     """A DataFrame as Parquet, atomically and owner-only (snapshots and staging files hold personal data)."""
     with atomic_output(location) as sink:
@@ -192,61 +168,9 @@ def write_parquet(frame, location) -> str:
     return sink.sha256
 
 
-class _HashingWriter:
-    """A binary file wrapper that keeps a running SHA-256 of the bytes written through it."""
-
-    def __init__(self, raw: BinaryIO, final_path: Path):
-        self.raw, self.final_path, self._digest = raw, final_path, hashlib.sha256()
-        self.failure: OSError | None = None  # kept: a library writing through us may wrap it in its own error
-
-    def write(self, data) -> int:
-        self._digest.update(data)
-        try:
-            return self.raw.write(data)
-        except OSError as e:
-            self.failure = e
-            raise
-
-    @property
-    def sha256(self) -> str:
-        return "sha256:" + self._digest.hexdigest()
-
-    def __getattr__(self, name):
-        return getattr(self.raw, name)
 
 
-@contextlib.contextmanager
-def _atomic_local(path: Path) -> Iterator[_HashingWriter]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.fchmod(fd, OWNER_ONLY)
-    handle = None
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            handle = _HashingWriter(raw, path)
-            yield handle
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-    except BaseException as e:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        failure = getattr(handle, "failure", None) or (e if isinstance(e, OSError) else None)
-        if failure is not None and failure.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StorageError("no space left on the device; nothing was written there",
-                               Where(file=str(path))) from None
-        raise
-
-
-def fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-
-
-from juki.storage import remote  # noqa: E402 - after the names remote.py imports from here
+__all__ = ["CHUNK", "OWNER_ONLY", "OWNER_ONLY_DIR", "HashingReader", "StorageError", "StorageRefused",
+           "StorageUnavailable", "atomic_output", "atomic_write", "copy_file", "display_name", "fsync_dir",
+           "is_url", "local_path", "open_input", "read_bytes", "replace_dir", "sha256_of", "write_csv", "write_ipc",
+           "write_parquet"]

@@ -7,21 +7,21 @@ See juki/storage/__init__.py for how credentials are found (never from a URL).
 from __future__ import annotations
 
 import contextlib
-import getpass
 import hashlib
 import io
-import logging
 import os
-import posixpath
-import secrets
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from juki.errors import JukiError, Where
-from juki.storage import CHUNK, OWNER_ONLY, StorageError, display_name
+from juki.storage import sftp
+from juki.storage.errors import StorageError, StorageRefused, StorageUnavailable
+from juki.storage.locations import display_name
+
+CHUNK = 1 << 20
 
 _REMOTE_READ = 1 << 20  # at most this much per remote read: what a dropped connection can cost
 _S3_BLOCK = 8 << 20  # s3fs's read-ahead (one ranged GET)
@@ -111,62 +111,86 @@ def _retrying(url: str, failure: str, attempt: Callable[[bool], object]):
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError, FileExistsError):
             raise
         except Exception as e:
-            if not _transient(e):
+            if _refusal(e) is not None:
                 raise _explained(e, url) from None
             _forget(url)
             if tries == RETRIES:
-                raise StorageError(f"{failure}; gave up after {RETRIES} retries ({type(e).__name__})",
+                raise StorageUnavailable(f"{failure}; gave up after {RETRIES} retries ({type(e).__name__})",
                                    Where(file=display_name(url))) from None
             time.sleep(BACKOFF[min(tries, len(BACKOFF) - 1)])
     raise AssertionError("unreachable")
 
 
-_REFUSALS = ("AuthenticationException", "BadHostKeyException", "PasswordRequiredException", "NoCredentialsError",
-             "ConfigParseError", "IncompatiblePeer")
-
-
-def _transient(error: Exception) -> bool:
-    """A connection that dropped or timed out (worth a retry), not a refused login or a missing library."""
-    if any(c.__name__ in _REFUSALS for c in type(error).__mro__) or "No authentication methods" in str(error):
-        return False
-    transient: list[type[BaseException]] = [OSError, EOFError]
+def _refusals() -> list[tuple[type[BaseException], str]]:
+    """The libraries' errors that no retry will change, most specific first, each with the line that says what
+    to fix. Matched by type (isinstance), so a library's subclass is classified like its parent."""
+    kinds: list[tuple[type[BaseException], str]] = []
     with contextlib.suppress(ImportError):
         import paramiko
 
-        transient.append(paramiko.SSHException)
+        kinds += [
+            (paramiko.BadHostKeyException, "the server's host key differs from the one in known_hosts: refused"),
+            (paramiko.PasswordRequiredException, "the SSH key is encrypted: load it into the agent (ssh-add)"),
+            (paramiko.AuthenticationException, _LOGIN_REFUSED),
+            (paramiko.ssh_exception.IncompatiblePeer, "the SSH server offers no algorithm in common with ours"),
+        ]
     with contextlib.suppress(ImportError):
         import botocore.exceptions as bce
 
-        transient += [bce.ConnectionError, bce.HTTPClientError, bce.IncompleteReadError, bce.ResponseStreamingError]
+        kinds += [
+            (bce.NoCredentialsError,
+             "no S3 credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws)"),
+            (bce.ConfigParseError, "the AWS configuration (~/.aws) cannot be read"),
+        ]
+    return kinds
+
+
+def _transients() -> tuple[type[BaseException], ...]:
+    """Errors of a connection that dropped or timed out: worth a reconnection."""
+    kinds: list[type[BaseException]] = [OSError, EOFError]
+    with contextlib.suppress(ImportError):
+        import paramiko
+
+        kinds.append(paramiko.SSHException)
+    with contextlib.suppress(ImportError):
+        import botocore.exceptions as bce
+
+        kinds += [bce.ConnectionError, bce.HTTPClientError, bce.IncompleteReadError, bce.ResponseStreamingError]
     with contextlib.suppress(ImportError):
         import aiohttp
 
-        transient.append(aiohttp.ClientError)
-    return isinstance(error, tuple(transient))
+        kinds.append(aiohttp.ClientError)
+    return tuple(kinds)
 
 
-def _explained(error: Exception, url: str) -> JukiError:
+_LOGIN_REFUSED = "SSH login refused: no accepted key (IdentityFile in the SSH config, ~/.ssh/id_*, or the agent)"
+_OS_REASONS: list[tuple[type[BaseException], str]] = [
+    (ImportError, "remote locations need the 'remote' extra: pip install 'juki-etl[remote]'"),
+    (FileNotFoundError, "not found"),
+    (PermissionError, "permission denied"),
+    (NotADirectoryError, "a parent is not a directory"),
+    (IsADirectoryError, "is a directory, not a file"),
+]
+
+
+def _refusal(error: BaseException) -> str | None:
+    """The one line for an error no retry will change, or None for a connection worth retrying."""
+    if "No authentication methods" in str(error):  # paramiko says this as a plain SSHException
+        return _LOGIN_REFUSED
+    for kind, reason in _refusals():
+        if isinstance(error, kind):
+            return reason
+    if isinstance(error, _transients()):
+        return None
+    return next((reason for kind, reason in _OS_REASONS if isinstance(error, kind)),
+                f"remote storage error ({type(error).__name__})")
+
+
+def _explained(error: BaseException, url: str) -> StorageRefused:
     """A refusal as one line; the library's own text is not shown (it may quote what it choked on)."""
-    kind = next((c.__name__ for c in type(error).__mro__ if c.__name__ in _REASONS), type(error).__name__)
-    reason = _REASONS.get(kind, f"remote storage error ({kind})")
-    if "No authentication methods" in str(error):
-        reason = _REASONS["AuthenticationException"]
-    return StorageError(reason, Where(file=display_name(url)))
-
-
-_EXTRA = "remote locations need the 'remote' extra: pip install 'juki-etl[remote]'"
-_REASONS = {
-    "AuthenticationException": "SSH login refused: no accepted key (IdentityFile in the SSH config, ~/.ssh/id_*, "
-                               "or the agent)",
-    "PasswordRequiredException": "the SSH key is encrypted: load it into the agent (ssh-add)",
-    "BadHostKeyException": "the server's host key differs from the one in known_hosts: refused",
-    "NoCredentialsError": "no S3 credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws)",
-    "ImportError": _EXTRA,
-    "FileNotFoundError": "not found",
-    "PermissionError": "permission denied",
-    "NotADirectoryError": "a parent is not a directory",
-    "IsADirectoryError": "is a directory, not a file",
-}
+    reason = _refusal(error) or next((r for k, r in _OS_REASONS if isinstance(error, k)),
+                                     f"remote storage error ({type(error).__name__})")
+    return StorageRefused(reason, Where(file=display_name(url)))
 
 
 _CONNECTIONS: dict[tuple, object] = {}
@@ -178,7 +202,7 @@ def target(url: str) -> tuple[str, tuple]:
     parts = urlsplit(url)
     where = Where(file=display_name(url))
     if parts.password is not None:
-        raise StorageError("a password in the URL is not accepted (URLs are logged): use an SSH key or the "
+        raise StorageRefused("a password in the URL is not accepted (URLs are logged): use an SSH key or the "
                            "agent for sftp://, the AWS environment or ~/.aws for s3://", where)
     if parts.scheme == "s3":
         env = ("AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
@@ -198,7 +222,7 @@ def _filesystem(url: str, fresh: bool = False):
         fs = None if fresh else _CONNECTIONS.get(key)
         if fs is None:
             _forget_locked(key)
-            fs = _CONNECTIONS[key] = _connect_s3() if scheme == "s3" else _connect_sftp(parts)
+            fs = _CONNECTIONS[key] = _connect_s3() if scheme == "s3" else sftp.connect(parts, TIMEOUT)
     return fs, f"{parts.hostname}{parts.path}" if scheme == "s3" else parts.path  # as fsspec reads URLs: verbatim
 
 
@@ -226,52 +250,6 @@ def _connect_s3():
     return fs
 
 
-def _connect_sftp(parts):
-    """An SFTP filesystem over paramiko, set up from the SSH config; the host key must be known."""
-    import fsspec
-    import paramiko
-
-    if logging.getLogger("paramiko").level == logging.NOTSET:  # its transport thread logs tracebacks on a drop:
-        logging.getLogger("paramiko").setLevel(logging.CRITICAL)  # the error above says it in one line instead
-    path = Path(os.environ.get("JUKI_SSH_CONFIG") or "~/.ssh/config").expanduser()
-    config = paramiko.SSHConfig.from_path(str(path)) if path.exists() else paramiko.SSHConfig()
-    cfg = config.lookup(parts.hostname)
-    host, port = cfg.get("hostname", parts.hostname), parts.port or int(cfg.get("port", 22))
-    user = unquote(parts.username) if parts.username else cfg.get("user") or getpass.getuser()
-    only = cfg.get("identitiesonly", "no") == "yes"
-    user_known = cfg.get("userknownhostsfile", "~/.ssh/known_hosts ~/.ssh/known_hosts2").split()
-    known = [os.path.expanduser(p) for p in [*user_known, "/etc/ssh/ssh_known_hosts"]]
-    fs = fsspec.filesystem(
-        "sftp", host=host, port=port, username=user, skip_instance_cache=True,
-        key_filename=[os.path.expanduser(p) for p in cfg.get("identityfile", [])] or None,
-        look_for_keys=not only, allow_agent=not only, host_key_policy=_known_hosts_only(known),
-        timeout=TIMEOUT, banner_timeout=TIMEOUT, auth_timeout=TIMEOUT, channel_timeout=TIMEOUT)
-    fs.ftp.get_channel().settimeout(TIMEOUT)  # a server that stops answering is a dropped connection
-    return fs
-
-
-def _known_hosts_only(files: list[str]):
-    """A paramiko host-key policy that accepts a server only with the key known_hosts holds for it."""
-    import paramiko
-
-    class KnownHostsOnly(paramiko.MissingHostKeyPolicy):
-        def __init__(self):
-            self.keys = paramiko.HostKeys()
-            for name in files:
-                with contextlib.suppress(OSError):
-                    self.keys.load(name)
-
-        def missing_host_key(self, client, hostname, key):
-            known = self.keys.lookup(hostname) or {}
-            if known.get(key.get_name()) == key:
-                return
-            state = "differs from the one in known_hosts" if known else "is not in known_hosts"
-            raise StorageError(f"the host key of {hostname} {state}: refused (check its fingerprint, then add "
-                               "it to known_hosts)")
-
-    return KnownHostsOnly()
-
-
 def upload(local: Path, url: str) -> None:
     """Publish a finished local file at a remote URL, all or nothing, retrying a dropped connection."""
     scheme, _ = target(url)
@@ -281,35 +259,12 @@ def upload(local: Path, url: str) -> None:
         if scheme == "s3":
             fs.put_file(str(local), path)  # one PUT, or a multipart upload s3fs aborts on failure
         else:
-            _put_sftp(fs, local, path, url)
+            sftp.put(fs, local, path, lambda part: _discard(url, part))
 
     try:
         _retrying(url, "upload failed", attempt)
     except OSError as e:  # not found, permission denied… (a dropped connection is a StorageError by now)
-        raise StorageError(f"cannot write: {_explained(e, url).reason}", Where(file=display_name(url))) from None
-
-
-def _put_sftp(fs, local: Path, path: str, url: str) -> None:
-    """Upload to a hidden owner-only .part beside the target, check its size, then rename it over the target."""
-    sftp = fs.ftp
-    parent, name = posixpath.split(path)
-    _makedirs(sftp, parent)
-    part, created = posixpath.join(parent, f".{name}.{secrets.token_hex(4)}.part"), False
-    try:
-        with sftp.open(part, "wx") as out:
-            created = True
-            out.chmod(OWNER_ONLY)  # before any byte is written: the server's umask may be looser
-            out.set_pipelined(True)
-            with open(local, "rb") as src:
-                while chunk := src.read(CHUNK):
-                    out.write(chunk)
-        if sftp.stat(part).st_size != local.stat().st_size:
-            raise EOFError("the uploaded file is shorter than the local one")
-        sftp.posix_rename(part, path)  # atomic, and replaces an existing target
-    except BaseException:
-        if created:
-            _discard(url, part)
-        raise
+        raise StorageRefused(f"cannot write: {_explained(e, url).reason}", Where(file=display_name(url))) from None
 
 
 def _discard(url: str, part: str) -> None:
@@ -318,16 +273,3 @@ def _discard(url: str, part: str) -> None:
         with contextlib.suppress(Exception):
             _filesystem(url, fresh)[0].ftp.remove(part)
             return
-
-
-def _makedirs(sftp, directory: str) -> None:
-    missing = []
-    while directory not in ("", "/"):
-        try:
-            sftp.stat(directory)
-            break
-        except FileNotFoundError:
-            missing.append(directory)
-            directory = posixpath.dirname(directory)
-    for d in reversed(missing):
-        sftp.mkdir(d, 0o700)

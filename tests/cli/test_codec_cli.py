@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+from juki.codec.writer import write_records
 from juki.layout import load_layout
-from juki.writer import write_records
 from tests.conftest import frame, run_cli
 
 LAYOUT = load_layout("honnin_kakunin")

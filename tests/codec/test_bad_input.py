@@ -10,8 +10,8 @@ import io
 
 import pytest
 
+from juki.codec.writer import write_records
 from juki.layout import load_layout
-from juki.writer import write_records
 from tests.conftest import frame, run_cli
 
 LAYOUT = load_layout("honnin_kakunin")

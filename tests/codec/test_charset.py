@@ -6,9 +6,9 @@ import dataclasses
 import io
 
 from juki.codec.charset import ibm_codes
+from juki.codec.reader import scan_records
+from juki.codec.writer import write_records
 from juki.layout import load_layout
-from juki.reader import scan_records
-from juki.writer import write_records
 from tests.conftest import frame
 
 HEADER = {"created_on": "20260401", "dantai_code": "042021"}

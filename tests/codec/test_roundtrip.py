@@ -11,9 +11,9 @@ import io
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from juki.codec.reader import ReadResult, scan_records
+from juki.codec.writer import write_records
 from juki.layout import available_layouts, load_layout
-from juki.reader import ReadResult, scan_records
-from juki.writer import write_records
 from tests.conftest import frame
 from tests.strategies import rows_for
 

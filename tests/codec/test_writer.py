@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 from juki import storage
+from juki.codec.writer import write_records
 from juki.errors import RecordsRejected
 from juki.layout import load_layout
-from juki.writer import write_records
 from tests.conftest import frame
 
 LAYOUT = load_layout("honnin_kakunin")

@@ -6,7 +6,7 @@
 Clean bases: a few records of sample_data/juki_daicho_20260403.dat (住民基本台帳), of the 本人確認情報 snapshot
 the nightly job keeps after 2026-04-02, and of the 送付先情報 it writes on 2026-04-02 and 2026-04-03 (the job runs
 in a temporary folder). Defect files: each is clean.dat read back, one record changed as the table says, and
-written with juki.writer.write_records; a defect the writer would refuse (bytes that are not CP932, a control
+written with juki.codec.writer.write_records; a defect the writer would refuse (bytes that are not CP932, a control
 character…) is planted in the written bytes instead. The output is deterministic: tests/validation compares the
 committed files with a fresh build byte for byte.
 """
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import polars as pl
 
+from juki.codec.reader import RECORD_NO, read_records
+from juki.codec.writer import write_records
 from juki.layout import Layout, load_layout
-from juki.reader import RECORD_NO, read_records
-from juki.writer import write_records
 from tests.defects.catalogue import (
     CLEAN,
     CONFIG,
@@ -86,9 +86,9 @@ def _all_of(people: pl.DataFrame, wanted: list[str]) -> pl.DataFrame:
 
 
 def _nightly(workdir: str) -> dict[str, Path]:
-    from juki.nightly import run_nightly  # noqa: PLC0415 - only the bases need the nightly job
+    from juki.jobs.nightly import run_nightly  # noqa: PLC0415 - only the bases need the nightly job
 
-    return {day: Path(run_nightly(str(SAMPLE / f"juki_daicho_{day}.dat"), day, workdir)["dir"])
+    return {day: Path(run_nightly(str(SAMPLE / f"juki_daicho_{day}.dat"), day, workdir).dir)
             for day in ("20260401", "20260402", "20260403")}
 
 

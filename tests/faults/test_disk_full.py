@@ -57,7 +57,7 @@ def test_a_full_disk_stops_the_run_cleanly(tmp_path, monkeypatch, victim, stage)
         name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
         return Filling(handle) if name.startswith(f".{victim}.") else handle
 
-    monkeypatch.setattr(storage.os, "fdopen", fdopen)
+    monkeypatch.setattr(storage.local.os, "fdopen", fdopen)
     result = run_cli("nightly", "--input", sample_input(DAYS[1]), "--date", "2026-04-02", "--workdir", wd)
     assert result.code == 2
     assert result.err.strip().splitlines()[-1].endswith("no space left on the device; nothing was written there")

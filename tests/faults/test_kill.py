@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from juki.nightly import run_nightly
+from juki.jobs.nightly import run_nightly
 from tests.conftest import DAYS, run_days, sample_input
 
 # The child runs the real job and stops dead (SIGKILL from the test) at the named point.
 CHILD = textwrap.dedent("""
     import sys, time
-    from juki import jobs, nightly, workdir
+    from juki.jobs import publish as jobs
+    from juki.jobs import nightly
+    from juki.jobs import workdir
     where, wd, day, source = sys.argv[1:5]
 
     def pause():

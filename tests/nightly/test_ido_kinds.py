@@ -45,8 +45,8 @@ def test_tenshutsu_torikeshi_undoes_the_tenshutsu_notice(tmp_path):
     # Back as on D1 (住民異動年月日 included: nothing happened), the 取消 recorded on D3.
     back = changed(p["ichiro"], kojin_rireki_bango=3, ido_jiyu="51", jumin_todoke_ymd=D3)
     third = t.night(D3, list({**p, "ichiro": back}.values()))
-    assert third.notices.to_dicts() == [
-        notice(2, "51", D3, back, (16, 21, 22, 35), D3, furigana="サトウ　イチロウ", torikeshi_koshin_jun_bango=1)]
+    assert third.notices.to_dicts() == [notice(2, "51", D3, back, (16, 21, 22, 35), D3, furigana="サトウ　イチロウ",
+                                               torikeshi_koshin_jun_bango=1)]
     assert third.sofusaki.height == 0
 
 
@@ -71,9 +71,9 @@ def test_kisai_no_kaifuku_restores_the_same_person(tmp_path):
 
 @pytest.mark.parametrize("reason", ["38", "39"])  # 帰化, 国籍取得
 def test_kika_keeps_the_juminhyo_code_and_the_kojin_bango(tmp_path, reason):
-    """帰化・国籍取得: the 外国人住民 becomes a 日本人住民. 住民票コード and 個人番号 stay (the same person: 法第30条の2,
-    番号法第7条); the notice is the change of the items that changed (here the name), dated the day of the 帰化;
-    住民となった日 stays the 外国人住民となった日; no 送付先情報 (the 個人番号 is not new)."""
+    """帰化・国籍取得: the 外国人住民 becomes a 日本人住民. 住民票コード and 個人番号 stay (the same
+    person); the notice is the change of the items that changed (here the name), dated the day of the
+    帰化; 住民となった日 stays the 外国人住民となった日; no 送付先情報 (the 個人番号 is not new)."""
     t, p = Town(tmp_path), town()
     t.night(D1, list(p.values()))
     japanese = changed(
@@ -93,12 +93,14 @@ def test_kika_keeps_the_juminhyo_code_and_the_kojin_bango(tmp_path, reason):
 
 
 def test_kokuseki_soshitsu_keeps_the_person(tmp_path):
-    """国籍喪失: the 日本人住民 becomes a 外国人住民 (区分 6, 国籍喪失による経過滞在者), same 住民票コード and 個人番号."""
+    """国籍喪失: the 日本人住民 becomes a 外国人住民 (区分 6, 国籍喪失による経過滞在者), same 住民票コード
+    and 個人番号."""
     t, p = Town(tmp_path), town()
     t.night(D1, list(p.values()))
-    foreign = changed(p["saburo"], jumin_shubetsu="20", kokuseki_code="840", kokuseki_mei="米国", ho30_45_kubun="6",
-                      ho30_45_kubun_meisho="国籍喪失による経過滞在者", gaikokujin_jumin_ymd=D2, honseki=None,
-                      hittosha_shimei=None, ido_jiyu="40", jumin_ido_ymd=D2, jumin_todoke_ymd=D2)
+    foreign = changed(p["saburo"], jumin_shubetsu="20", kokuseki_code="840", kokuseki_mei="米国",
+                      ho30_45_kubun="6", ho30_45_kubun_meisho="国籍喪失による経過滞在者",
+                      gaikokujin_jumin_ymd=D2, honseki=None, hittosha_shimei=None, ido_jiyu="40",
+                      jumin_ido_ymd=D2, jumin_todoke_ymd=D2)
     night = t.night(D2, list({**p, "saburo": foreign}.values()))
     assert night.notices.to_dicts() == [
         notice(1, "40", D2, foreign, (16, 21, 22), D2, furigana="タカハシ　サブロウ")]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from juki import nightly
 from juki.errors import InputUnusable, UsageError
+from juki.jobs import nightly
 from tests.conftest import DAYS, copy_workdir, run_cli, run_days, sample_input
 
 PUBLISHED = ("koshin_20260402.dat", "sofusaki_20260402.dat", "snapshot.parquet", "rejects.csv", "held.csv")
@@ -28,9 +28,9 @@ def test_rerun_of_a_date_is_byte_identical_and_numbers_do_not_advance(tmp_path):
     before = published(run_dir)
     again = nightly.run_nightly(sample_input("20260402"), "20260402", wd)
     assert published(run_dir) == before and len(before) == 5
-    assert again["sequence"] == {"first": 1, "last": 9}
+    assert (again.sequence.first, again.sequence.last) == (1, 9)
     third = nightly.run_nightly(sample_input("20260403"), "20260403", wd)
-    assert third["sequence"]["first"] == 10
+    assert third.sequence.first == 10
 
 
 def test_same_inputs_give_the_same_bytes_in_another_workdir(tmp_path, sample_runs):
@@ -52,7 +52,7 @@ def test_older_business_date_is_refused(tmp_path, sample_runs):
 def test_a_second_run_while_one_runs_is_refused(tmp_path):
     wd = tmp_path / "wd"
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom juki.workdir import Workdir\n"
+        "import sys, time\nfrom juki.jobs.workdir import Workdir\n"
         "with Workdir(sys.argv[1]).lock('nightly'):\n    print('locked', flush=True)\n    time.sleep(30)\n"), str(wd)],
         stdout=subprocess.PIPE, text=True)
     try:
@@ -106,8 +106,8 @@ def test_a_corrupted_prior_snapshot_stops_the_run_naming_it(tmp_path, sample_run
 def test_keys_are_checked_unique_and_present_before_a_diff(sample_runs):
     import polars as pl
 
-    from juki.derive import EXTRA, HELD
-    from juki.diff import diff
+    from juki.steps.derive import EXTRA, HELD
+    from juki.steps.diff import diff
 
     workdir, _ = sample_runs
     prior = pl.read_parquet(workdir / "runs/nightly/20260402/snapshot.parquet")

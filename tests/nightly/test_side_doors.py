@@ -12,9 +12,9 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.nightly import nightly
-from juki import nightly as core
+from juki.codec.reader import read_records
+from juki.jobs import nightly as core
 from juki.layout import load_layout
-from juki.reader import read_records
 from tests.conftest import DAYS, SAMPLE
 
 

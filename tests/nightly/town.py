@@ -15,18 +15,18 @@ from pathlib import Path
 
 import polars as pl
 
+from juki.codec.reader import read_records
+from juki.codec.writer import write_records
+from juki.jobs.nightly import run_nightly
 from juki.layout import load_layout
-from juki.nightly import run_nightly
-from juki.reader import read_records
-from juki.writer import write_records
 from tests.conftest import frame
 
 HERE = Path(__file__).resolve().parent
 CITY = HERE.parent / "defects" / "city.toml"  # 石巻市, 042021
 FIELDS = [f.id for f in load_layout("juki_daicho").data.value_fields]
 
-# 世帯 1: 山田太郎 (世帯主) and 花子; 世帯 2: 佐藤一郎; 世帯 3: ＳＭＩＴＨ ＪＯＨＮ (中長期在留者, 米国); 世帯 4: 鈴木次郎;
-# 世帯 5: 高橋三郎; 世帯 6: 伊藤四郎.
+# 世帯 1: 山田太郎 (世帯主) and 花子; 世帯 2: 佐藤一郎; 世帯 3: ＳＭＩＴＨ ＪＯＨＮ (中長期在留者,
+# 米国); 世帯 4: 鈴木次郎; 世帯 5: 高橋三郎; 世帯 6: 伊藤四郎.
 _HOME = {"jusho_code": "0420210074000", "jusho": "宮城県石巻市中央一丁目１番１号", "yubin_bango": "9860822"}
 _SENDAI = {"zen_jusho": "宮城県仙台市青葉区本町１番地", "zen_jusho_code": "0410170001000"}
 _SINCE = {"jumin_ido_ymd": "20200401", "jumin_todoke_ymd": "20200401", "jutei_ymd": "20200401",
@@ -42,8 +42,9 @@ def _japanese(**values) -> dict:
 def town() -> dict[str, dict]:
     """The residents on the first night, by a short name the tests use."""
     return {
-        "taro": _japanese(kojin_bango="200000000018", shikibetsu_bango="000000000000001", setai_bango="000000000000101",
-                          juminhyo_code="10000000014", shimei="山田　太郎", shimei_furigana="ﾔﾏﾀﾞ ﾀﾛｳ", seibetsu="1",
+        "taro": _japanese(kojin_bango="200000000018", shikibetsu_bango="000000000000001",
+                          setai_bango="000000000000101", juminhyo_code="10000000014", shimei="山田　太郎",
+                          shimei_furigana="ﾔﾏﾀﾞ ﾀﾛｳ", seibetsu="1",
                           seinengappi="19800512", nengo_code="3", seinengappi_wareki="550512", zokugara1="01",
                           kisai_juni=1, setainushi_shimei="山田　太郎", setainushi_shimei_furigana="ﾔﾏﾀﾞ ﾀﾛｳ"),
         "hanako": _japanese(kojin_bango="200000000026", shikibetsu_bango="000000000000002",
@@ -116,7 +117,8 @@ class Town:
         rows = [{k: p.get(k) for k in FIELDS} for p in people]
         with path.open("wb") as handle:
             write_records(handle, layout, frame(layout, rows), {"created_on": date, "dantai_code": "042021"})
-        manifest = run_nightly(str(path), date, self.workdir, self.config)
+        record = run_nightly(str(path), date, self.workdir, self.config)
+        manifest = record if isinstance(record, dict) else {**record.model_dump(), "dir": record.dir}
         run_dir = Path(manifest["dir"])
         notices, _ = read_records(run_dir / manifest["outputs"]["koshin_tsuchi"]["file"], load_layout("koshin_tsuchi"))
         sofu, _ = read_records(run_dir / manifest["outputs"]["sofusaki"]["file"], load_layout("sofusaki"))

@@ -8,7 +8,7 @@ import json
 import polars as pl
 import pytest
 
-from juki import runlog
+from juki.jobs import runlog
 from tests.conftest import copy_workdir, run_cli
 
 

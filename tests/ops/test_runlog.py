@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from juki import runlog
+from juki.jobs import runlog
 from tests.conftest import run_cli
 
 

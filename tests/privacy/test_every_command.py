@@ -12,8 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
+from juki.codec.reader import read_records
 from juki.layout import load_layout
-from juki.reader import read_records
 from tests.conftest import DAYS, SAMPLE, run_cli, sample_input
 
 KEY_COLUMNS = {"key", "juminhyo_code"}

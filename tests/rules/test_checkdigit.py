@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juki.rules import (
+from juki.checks.rules import (
     DANTAI_CODE,
     JUMINHYO_CODE_DEFAULT,
     KOJIN_BANGO,

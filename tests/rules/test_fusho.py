@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juki.rules import (
+from juki.checks.rules import (
     default_eras,
     default_fusho_codes,
     wareki_fusho_to_ymd,
@@ -17,7 +16,7 @@ from juki.rules import (
     ymd_is_fusho,
     ymd_is_fusho_expr,
 )
-from juki.rules.fusho import parse_fusho_codes
+from juki.checks.rules.fusho import parse_fusho_codes
 
 from .helpers import any_text, run, vector_settings
 

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juki.rules import (
+from juki.checks.rules import (
     UnmappedGaiji,
     count_gaiji,
     count_gaiji_expr,
     cp932_len,
     cp932_len_expr,
-    gaiji_positions,
     daitai_positions_expr,
+    gaiji_positions,
     gaiji_positions_expr,
     has_gaiji,
     has_gaiji_expr,

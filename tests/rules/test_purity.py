@@ -6,14 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import juki.rules
+import juki.checks.rules
 
-RULES_DIR = Path(juki.rules.__file__).parent
+RULES_DIR = Path(juki.checks.rules.__file__).parent
 
 
 def test_imports_without_prefect_pandera_or_pandas() -> None:
     code = (
-        "import sys, juki.rules\n"
+        "import sys, juki.checks.rules\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'prefect', 'pandera', 'pandas'})\n"
         "assert not bad, bad\n"
     )
@@ -29,5 +29,5 @@ def test_vector_forms_are_pure_polars_and_modules_stay_small() -> None:
 
 
 def test_public_api_is_exported() -> None:
-    assert all(hasattr(juki.rules, name) for name in juki.rules.__all__)
-    assert len(set(juki.rules.__all__)) == len(juki.rules.__all__)
+    assert all(hasattr(juki.checks.rules, name) for name in juki.checks.rules.__all__)
+    assert len(set(juki.checks.rules.__all__)) == len(juki.checks.rules.__all__)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juki.rules import seion_kana, seion_kana_expr
+from juki.checks.rules import seion_kana, seion_kana_expr
 
 from .helpers import HANKAKU_KANA, HIRAGANA, KATAKANA, run, vector_settings
 

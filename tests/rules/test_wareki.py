@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juki.rules import (
+from juki.checks.rules import (
     date_to_wareki,
     default_eras,
     load_eras,
@@ -224,7 +224,7 @@ def test_vectors_on_literals_broadcast() -> None:
 @vector_settings
 @given(st.dates(min_value=date(1800, 1, 1), max_value=date(2130, 12, 31)))
 def test_date_to_wareki_expr_agrees_with_its_scalar_twin(d):
-    from juki.rules import date_to_wareki_expr
+    from juki.checks.rules import date_to_wareki_expr
 
     code, yymmdd = date_to_wareki_expr(pl.col("d"))
     got = pl.DataFrame({"d": [d.strftime("%Y%m%d")]}).select(code.alias("c"), yymmdd.alias("y")).row(0)
@@ -237,7 +237,7 @@ def test_date_to_wareki_expr_agrees_with_its_scalar_twin(d):
 
 def test_heisei_31_may_is_refused_and_reiwa_gannen_accepted_by_the_reverse_check():
     """The vector form is for real dates (the wareki check pairs it with ymd_is_valid_expr)."""
-    from juki.rules import date_to_wareki_expr
+    from juki.checks.rules import date_to_wareki_expr
 
     code, yymmdd = date_to_wareki_expr(pl.col("d"))
     frame = pl.DataFrame({"d": ["20190501", "20190430", "18680125", "18680124"]})

@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from juki.codec.reader import ReadResult, read_records
 from juki.layout import Layout, load_layout
-from juki.reader import ReadResult, read_records
 from juki.sample import DayCounts, SampleSpec, generate
 
 SPEC = SampleSpec(residents=300, days=3, seed=1)

@@ -7,7 +7,7 @@ import json
 
 import polars as pl
 
-from juki.rules import is_gaiji
+from juki.checks.rules import is_gaiji
 
 CITY_TOML = """\
 # City configuration read by juki (団体コード, the fixed fields of 送付先情報, …). Not personal data.

@@ -10,7 +10,7 @@ from importlib.resources import files
 import polars as pl
 import pytest
 
-from juki.rules import (
+from juki.checks.rules import (
     is_valid_expr,
     juminhyo_code_is_valid_expr,
     kojin_bango_is_valid_expr,
@@ -18,7 +18,7 @@ from juki.rules import (
     ymd_is_fusho_expr,
     ymd_is_valid_expr,
 )
-from juki.rules.checkdigit import DANTAI_CODE
+from juki.checks.rules.checkdigit import DANTAI_CODE
 
 CODES = files("juki.layouts") / "codes"
 GAIJI = re.compile("[\ue000-\ue757]")

@@ -2,7 +2,7 @@
 the HTML report. Only rule ids, field ids, record numbers, byte offsets, counts and messages.
 
 The values looked for are every 個人番号, 氏名, ふりがな, 住所 and 生年月日 of the input (read with
-juki.reader.read_records, and from the clean base, which still holds the values a codec defect made unreadable),
+juki.codec.reader.read_records, and from the clean base, which still holds the values a codec defect made unreadable),
 each name or address part of two characters or more, and their CP932 bytes as hex (plain and spaced, either
 case) and as Python escapes. A 住民票コード may appear in the reject file's ``key`` column and nowhere else.
 """
@@ -19,10 +19,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from juki.schemas.catalogue import RULES, rule_for
 
+from juki.checks.catalogue import RULES, rule_for
+from juki.codec.reader import read_records
 from juki.layout import load_layout
-from juki.reader import read_records
 from tests.defects.catalogue import CLEAN, DEFECTS, LAYOUTS, MANY
 from tests.validation.conftest import DEFECTS_DIR, Validation, validate_cli
 

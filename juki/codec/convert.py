@@ -1,0 +1,85 @@
+"""Fixed width ⇄ Parquet, streamed, for `juki parse` and `juki write`.
+
+Parquet files made here carry the header values and the layout (name, version, hash) in their key-value
+metadata, so that `juki write` can reproduce the original file byte for byte without being told the header.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from juki import storage
+from juki.codec.reader import ReadResult, scan_records
+from juki.codec.writer import RecordWriter
+from juki.layout import Layout
+
+META_KEY = b"juki"
+BATCH_ROWS = 16_384
+
+
+@dataclass(frozen=True)
+class Converted:
+    records: int
+    rejects: pl.DataFrame
+    output_sha256: str
+    input_sha256: str | None = None
+
+
+def layout_meta(layout: Layout, header: dict) -> dict:
+    return {"layout": layout.name, "version": layout.version, "content_hash": layout.content_hash, "header": header}
+
+
+def parse_to_parquet(location, layout: Layout, out, progress: Callable[[ReadResult], None] | None = None
+                     ) -> Converted:
+    """Stream a fixed-width file into Parquet, one row group per batch; memory stays at one batch."""
+    result = ReadResult()
+    name = storage.display_name(location)
+    with storage.open_input(location) as raw, storage.atomic_output(out) as sink:
+        handle = storage.HashingReader(raw)
+        writer = None
+        try:
+            for batch in scan_records(handle, layout, name, result=result, progress=progress):
+                table = batch.to_arrow()
+                writer = writer or pq.ParquetWriter(sink, _with_meta(table.schema, layout, result.header))
+                writer.write_table(table)
+            if writer is None:  # a file with no data records still gets a Parquet file with the columns
+                schema = pl.DataFrame(schema=_empty_schema(layout)).to_arrow().schema
+                writer = pq.ParquetWriter(sink, _with_meta(schema, layout, result.header))
+        finally:
+            if writer is not None:  # also on failure, before the temporary output is discarded
+                writer.close()
+    return Converted(result.data_records, result.rejects.to_frame(), sink.sha256, handle.sha256)
+
+
+def _with_meta(schema, layout: Layout, header: dict):
+    return schema.with_metadata({META_KEY: json.dumps(layout_meta(layout, header), ensure_ascii=False)})
+
+
+def _empty_schema(layout: Layout) -> dict:
+    return {"record_no": pl.Int64} | {f.id: pl.Int64 if f.integer else pl.String for f in layout.data.value_fields}
+
+
+def read_parquet_meta(path) -> dict:
+    meta = pq.read_schema(str(path)).metadata or {}
+    return json.loads(meta[META_KEY]) if META_KEY in meta else {}
+
+
+def write_from_parquet(path, layout: Layout, out, header: dict | None = None) -> Converted:
+    """Write a Parquet file (from `juki parse`, or with the layout's columns) as fixed width, in file order.
+
+    Streams row groups, so memory stays at one batch whatever the file size.
+    """
+    meta = read_parquet_meta(path)
+    values = {**meta.get("header", {}), **(header or {})}
+    source = pq.ParquetFile(str(path))
+    with storage.atomic_output(out) as sink:
+        writer = RecordWriter(sink, layout, values, name=storage.display_name(out))
+        for batch in source.iter_batches(batch_size=BATCH_ROWS):
+            writer.write(pl.from_arrow(batch))
+        count = writer.close()
+    return Converted(count, pl.DataFrame(), sink.sha256)
