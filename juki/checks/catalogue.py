@@ -90,7 +90,11 @@ RULES: dict[str, Rule] = {
     "kojin_bango.duplicate_active": Rule(ERROR, "個人番号 is shared with another record that is not 消除",
                                          "Two current records must not carry the same 個人番号."),
     "gaiji.unmapped": Rule(ERROR, "外字 has no 代替文字 in the city's table",
-                           "J-LIS gets 代替文字 for every 外字: add the character to daitai_moji.csv."),
+                           "J-LIS gets 代替文字 for every 外字: add the character to daitai_moji.csv, or let the "
+                           "city send it as its placeholder ([sofusaki] unmapped_gaiji in city.toml)."),
+    "sofusaki.mailing_mismatch": Rule(ERROR, "対象となる人数 or 送付先 disagrees with the mailing's other records",
+                                      "One 送付先管理番号 is one mailing: its records share 送付先 (郵便番号, 住所, "
+                                      "氏名) and 対象となる人数 is how many records it has."),
     "ido.unexplained": Rule(ERROR, "a change that no 異動事由 explains",
                             "The record changed but its 異動事由 does not say why, and none can be inferred."),
 }

@@ -24,7 +24,7 @@ def _touched(df: pl.DataFrame, ymd: str, code: str) -> pl.DataFrame:
 
 def test_every_event_kind_happens_on_every_following_day(city):
     text = (files("juki.layouts") / "codes" / "ido_jiyu.csv").read_text(encoding="utf-8")
-    table = {r["code"]: r["name"] for r in csv.DictReader(text.splitlines())}
+    table = {r["code"]: r["name"] for r in csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#"))}
     for d in range(1, len(city.days)):
         _, today, ymd = _day(city, d)
         for code, name in KINDS.items():
