@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juki.checks.rules.checkdigit import JUMINHYO_CODE_DEFAULT, CheckDigitRule, dantai_code_is_valid
+from juki.checks.rules.seion import SeionRules, default_seion_rules
 from juki.errors import LayoutError
 
 CONFIG_NAME = "city.toml"
@@ -61,6 +62,7 @@ class CityConfig:
     jyohyo_years: int = 150  # 除票 retention (住民基本台帳法施行令第34条)
     keep_generations: int = 7  # runs kept per job by `juki purge`
     sofusaki: SofusakiPolicy = field(default_factory=SofusakiPolicy)
+    seion: SeionRules = field(default_factory=default_seion_rules)  # [seion]: the city's 清音化 switches
 
 
 def default_config_path(input_location) -> Path:
@@ -102,6 +104,11 @@ def load_config(path) -> CityConfig:
         problems.append(f"[juminhyo_code]: {e}")
         rule = JUMINHYO_CODE_DEFAULT
     sofusaki = _sofusaki(raw.get("sofusaki", {}), problems)
+    try:
+        seion = default_seion_rules().choose(raw.get("seion", {}))
+    except ValueError as e:
+        problems.append(str(e))
+        seion = default_seion_rules()
     retention = raw.get("retention", {})
     daitai = _load_daitai(path.parent / raw["daitai_moji"], problems) if raw.get("daitai_moji") else {}
     if problems:
@@ -111,7 +118,7 @@ def load_config(path) -> CityConfig:
                       places["kofu_basho"], places["card_sofu_basho"], raw.get("operator_id", "JUKIETL"),
                       raw.get("terminal_id", "BATCH01"), rule, bool(rule_spec.get("strict", False)), daitai,
                       str(path), int(retention.get("jyohyo_years", 150)), int(retention.get("keep_generations", 7)),
-                      sofusaki)
+                      sofusaki, seion)
 
 
 def _sofusaki(spec: dict, problems: list[str]) -> SofusakiPolicy:

@@ -25,7 +25,6 @@ from juki.checks.rules import (
     date_to_wareki_expr,
     has_gaiji_expr,
     kojin_bango_is_valid_expr,
-    seion_kana_expr,
     wareki_fusho_to_ymd_expr,
     ymd_fits_expr,
     ymd_is_fusho_expr,
@@ -128,10 +127,6 @@ def wareki_matches(c: str, era_field: str, date_field: str) -> pl.Expr:
     same = real & (pl.col(era_field) == code) & (pl.col(c) == yymmdd)
     partial = ~real & (wareki_fusho_to_ymd_expr(pl.col(era_field), pl.col(c)) == pl.col(date_field))
     return both_blank | same.fill_null(False) | partial.fill_null(False)
-
-
-def seion_of(c: str, reading: str) -> pl.Expr:
-    return pl.col(c) == seion_kana_expr(pl.col(reading))
 
 
 def gaiji_count_of(c: str, text: str) -> pl.Expr:

@@ -61,7 +61,7 @@ def derive(juki: pl.DataFrame, config: CityConfig, business_date: str) -> pl.Dat
         pl.col("shimei"),
         count_gaiji_expr(pl.col("shimei")).alias("shimei_gaiji_su"),
         furigana.alias("furigana"),
-        seion_kana_expr(furigana).alias("seion_kana"),
+        seion_kana_expr(furigana, config.seion).alias("seion_kana"),
         pl.col("seinengappi"),
         pl.col("seibetsu"),
         pl.lit(config.dantai_code).alias("shichoson_code"),

@@ -47,7 +47,14 @@ from juki.checks.rules.gaiji import (
     replace_gaiji,
     replace_gaiji_expr,
 )
-from juki.checks.rules.seion import seion_kana, seion_kana_expr
+from juki.checks.rules.seion import (
+    SeionRule,
+    SeionRules,
+    default_seion_rules,
+    parse_seion_rules,
+    seion_kana,
+    seion_kana_expr,
+)
 from juki.checks.rules.wareki import (
     Era,
     Eras,
@@ -100,6 +107,10 @@ __all__ = [
     "ymd_is_fusho",
     "ymd_is_fusho_expr",
     # seion
+    "SeionRule",
+    "SeionRules",
+    "default_seion_rules",
+    "parse_seion_rules",
     "seion_kana",
     "seion_kana_expr",
     # gaiji
