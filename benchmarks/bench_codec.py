@@ -1,6 +1,6 @@
 """Codec benchmark: parse and write 1,000,000 records of 本人確認情報 and of 住民基本台帳.
 
-Targets (issue #2), on this 2-core machine, after imports: parse ≥ 200 MB/s, write ≥ 150 MB/s, both ≥ 15× a
+Targets, on this 2-core machine, after imports: parse ≥ 200 MB/s, write ≥ 150 MB/s, both ≥ 15× a
 straightforward per-record Python slice-and-decode and ≥ 15× pandas.read_fwf (which is not even correct for
 CP932: it counts characters, not bytes), peak memory ≤ 600 MB for a streamed parse whatever the file size.
 

@@ -32,7 +32,7 @@ def report() -> str:
     codec = load("codec")
     if codec:
         m = codec["machine"]
-        out += [f"Python {m['python']}, polars {m['polars']}, {m['cpus']} CPUs.", "", "## Codec (issue #2)", "",
+        out += [f"Python {m['python']}, polars {m['polars']}, {m['cpus']} CPUs.", "", "## Codec", "",
                 "| layout | records | file MB | parse MB/s | write MB/s | parse peak RSS MB | ×per-record Python | "
                 "×pandas.read_fwf |", "|---|---|---|---|---|---|---|---|"]
         for r in codec["results"]:
@@ -51,11 +51,11 @@ def report() -> str:
     val = load("validation")
     if val:
         r = val["results"][0]
-        out += ["## Validation (issue #3)", "", f"{r['records']:,} 本人確認情報 records, {r['checks']} checks: "
+        out += ["## Validation", "", f"{r['records']:,} 本人確認情報 records, {r['checks']} checks: "
                 f"**{r['seconds']} s** ({ok(r['seconds'], 1.0, False)}; target ≤ 1 s), peak {r['peak_rss_mb']} MB.", ""]
     night = load("nightly")
     if night:
-        out += ["## Nightly job (issue #4)", "", "| residents | file MB | whole job s | stages s | peak MB | "
+        out += ["## Nightly job", "", "| residents | file MB | whole job s | stages s | peak MB | "
                 "Prefect flow s | Prefect overhead s |", "|---|---|---|---|---|---|---|"]
         for r in night["results"]:
             target = 2 if r["residents"] <= 150_000 else 10
@@ -70,14 +70,14 @@ def report() -> str:
     diff = load("diff")
     if diff:
         r = diff["results"][0]
-        out += ["## Diff alone (issue #4)", "", f"{r['records']:,} against {r['records']:,}: **{r['seconds']} s** "
+        out += ["## Diff alone", "", f"{r['records']:,} against {r['records']:,}: **{r['seconds']} s** "
                 f"({ok(r['seconds'], 1.0, False)}; ≤ 1 s); DataComPy {r['datacompy_version']} (polars "
                 f"{r['datacompy_polars']}, own venv) {r['datacompy_seconds']} s: **{r['speedup_vs_datacompy']}×** "
                 f"({ok(r['speedup_vs_datacompy'], 4, True)}; ≥ 4×).", ""]
     cons = load("consistency")
     if cons:
         r = cons["results"][0]
-        out += ["## Consistency files and reconciliation (issue #5)", "",
+        out += ["## Consistency files and reconciliation", "",
                 f"{r['records']:,} records: both files written in **{r['write_both_files_seconds']} s** "
                 f"({ok(r['write_both_files_seconds'], 5, False)}), reconciliation in **{r['reconcile_seconds']} s** "
                 f"({ok(r['reconcile_seconds'], 5, False)}); target ≤ 5 s each.", ""]

@@ -63,7 +63,7 @@ def run_lookup(args) -> int:
 def run_extract(args) -> int:
     if not (args.approved_by and args.approval_ref):
         raise UsageError("a bulk output needs prior approval: give --approved-by NAME --approval-ref REF "
-                         "(seed III: 大量のデータ出力に際しては、事前に管理責任者の承認を得る)")
+                         "(評価書 III: 大量のデータ出力に際しては、事前に管理責任者の承認を得る; docs/DOMAIN.md)")
     day, snap = access.snapshot(args.workdir, args.date)
     subset = access.extract(snap, args.dantai, args.address_prefix)
     if str(args.out).endswith(".parquet"):

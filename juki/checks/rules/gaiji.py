@@ -9,7 +9,7 @@ that has no printable equivalent), so those positions are counted in the replace
 
 Byte lengths are CP932 bytes because fixed-width layouts count bytes, not characters. `cp932_len_expr`
 counts them without encoding: one byte for the characters Python's cp932 writes as one byte, two for all
-others. DESIGN.md says only U+0000–U+007F and half-width katakana U+FF61–U+FF9F are one byte; Python's
+others. CP932 itself has ASCII U+0000–U+007F and half-width katakana U+FF61–U+FF9F as one byte; Python's
 codec (the reference, since `cp932_len` is defined by it) also writes U+0080 as 0x80 and U+F8F0–U+F8F3
 as 0xA0, 0xFD–0xFF, so those count as one byte too. Text that cp932 cannot encode is the codec's concern
 (it rejects the record); here `cp932_len` raises and the vector form counts such a character as two bytes.
