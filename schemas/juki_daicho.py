@@ -43,7 +43,7 @@ class JukiDaicho(pa.DataFrameModel):
     _kojin_check_digit = rule("kojin_bango.check_digit", "kojin_bango", holds=kojin_bango_check_digit)
     _kojin_unique = rule("kojin_bango.duplicate_active", "kojin_bango",
                          holds=lambda c: unique_among_active(c, "shojo_flag"))
-    _shojo = rule("shojo.mismatch", "shojo_flag", holds=lambda c: shojo_agrees(c, "jyohyo_ido_ymd"))
+    _shojo = rule("shojo.mismatch", "shojo_flag", holds=lambda c: shojo_agrees(c, "johyo_ido_ymd"))
     _birth = rule("birth_date.not_real", "seinengappi", holds=real_or_fusho)
     _wareki = rule("wareki.mismatch", "seinengappi_wareki",
                    holds=lambda c: wareki_matches(c, "nengo_code", "seinengappi"))
@@ -59,5 +59,5 @@ class JukiDaicho(pa.DataFrameModel):
 
 
 SKIP = {"seinengappi": {"kind.date"}}  # 不詳 dates are legal 生年月日: birth_date.not_real checks them instead
-FILE_DATE_FIELDS = ("jumin_ido_ymd", "jyohyo_ido_ymd")
+FILE_DATE_FIELDS = ("jumin_ido_ymd", "johyo_ido_ymd")
 JUMINHYO_CODE_FIELDS = ("juminhyo_code",)

@@ -26,10 +26,9 @@ class Rule:
     def rejects(self, frame: pl.DataFrame, field: str, key: str | None = None) -> pl.DataFrame:
         """One reject of this rule for each row of ``frame`` (its ``record_no``, and ``key`` where a record number
         cannot say which person), in the shape of juki.rejects: never a value."""
-        return rj.conform(frame.select(
+        return rejects_where(frame.select(
             pl.col("record_no").cast(pl.Int64), pl.lit(field).alias("field"),
             pl.lit(None, pl.Int64).alias("offset"), pl.lit(self.id).alias("rule"),
-            pl.lit(self.severity).alias("severity"), pl.lit(self.message).alias("message"),
             (pl.col(key) if key else pl.lit(None, pl.String)).alias("key")))
 
 
@@ -110,3 +109,15 @@ def rule_for(rule_id: str) -> Rule:
     """The rule, looking up families (code_table.seibetsu → code_table) as well as exact identifiers."""
     rule = RULES.get(rule_id) or RULES[rule_id.split(".", 1)[0]]
     return rule if rule.id == rule_id else replace(rule, id=rule_id)
+
+
+def rejects_where(found: pl.DataFrame, strict: frozenset[str] = frozenset()) -> pl.DataFrame:
+    """Reject rows for what was found (record_no, field, offset, rule[, key]): each rule's severity and message
+    from the catalogue, a warning made an error where the city made its rule ``strict``. The one place a
+    reject row is made from a rule."""
+    rules = found["rule"].unique().to_list()
+    severity = {r: rj.ERROR if r in strict else rule_for(r).severity for r in rules}
+    message = {r: rule_for(r).message for r in rules}
+    return rj.conform(found.with_columns(
+        pl.col("rule").replace_strict(severity, return_dtype=pl.String).alias("severity"),
+        pl.col("rule").replace_strict(message, return_dtype=pl.String).alias("message")))

@@ -76,7 +76,7 @@ class NightlyParams(_Record):
     business_date: str
     workdir: str
     config: str
-    prior_dir: str | None
+    prior_dir: str | None = None
     last_seq: int
     max_rejects: int | None = 0
     max_percent: float | None = None
@@ -168,7 +168,7 @@ _ANY = TypeAdapter(Annotated[Annotated[NightlyRecord, Tag("nightly")] | Annotate
 def write_record(record: _Record, path: Path) -> None:
     """JSON, two-space indented, keys in the model's order, owner-only and atomic."""
     with storage.atomic_output(path) as sink:
-        sink.write(record.model_dump_json(indent=2).encode("utf-8") + b"\n")
+        sink.write(record.model_dump_json(indent=2, exclude_none=True).encode("utf-8") + b"\n")
 
 
 def read_record(path: Path) -> RunRecord:
@@ -188,8 +188,9 @@ def read_record(path: Path) -> RunRecord:
 
 def _misfit(error: ValidationError) -> str:
     first = error.errors(include_input=False)[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(the whole file)"
-    if first["loc"] and first["loc"][0] == "schema_version":
+    loc = [p for p in first["loc"] if p not in ("nightly", "consistency", "failed")][:3]  # not the union's tag
+    where = ".".join(str(p) for p in loc) or "(the whole file)"
+    if loc and loc[0] == "schema_version":
         return (f"this manifest is of another format version than juki's (v{SCHEMA}): "
                 "read it with the juki release that wrote it")
     return (f"not a juki v{SCHEMA} run record: field {where}: {first['msg'].lower()} "

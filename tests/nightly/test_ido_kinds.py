@@ -15,7 +15,7 @@ D1, D2, D3 = "20260401", "20260402", "20260403"
 
 def _moved_out(person: dict, reason: str, **values) -> dict:
     """The person 消除 on D2 (住民種別 日本人消除者), with the 除票 dates of that day."""
-    return changed(person, shojo_flag="1", jumin_shubetsu="11", jyohyo_ido_ymd=D2, jyohyo_todoke_ymd=D2,
+    return changed(person, shojo_flag="1", jumin_shubetsu="11", johyo_ido_ymd=D2, johyo_todoke_ymd=D2,
                    ido_jiyu=reason, jumin_ido_ymd=D2, jumin_todoke_ymd=D2, ido_todoke_ymd=D2, **values)
 
 
