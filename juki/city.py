@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juki.checks.rules.checkdigit import JUMINHYO_CODE_DEFAULT, CheckDigitRule, dantai_code_is_valid
-from juki.checks.rules.seion import SeionRules, default_seion_rules
+from juki.checks.rules.seion_table import SeionRules, default_seion_rules
 from juki.errors import LayoutError
 
 CONFIG_NAME = "city.toml"

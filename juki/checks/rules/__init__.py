@@ -47,14 +47,8 @@ from juki.checks.rules.gaiji import (
     replace_gaiji,
     replace_gaiji_expr,
 )
-from juki.checks.rules.seion import (
-    SeionRule,
-    SeionRules,
-    default_seion_rules,
-    parse_seion_rules,
-    seion_kana,
-    seion_kana_expr,
-)
+from juki.checks.rules.seion import seion_kana, seion_kana_expr
+from juki.checks.rules.seion_table import SeionRule, SeionRules, default_seion_rules, parse_seion_rules
 from juki.checks.rules.wareki import (
     Era,
     Eras,
