@@ -162,4 +162,4 @@ def one_mailing(c: str, mailing: str, shared: tuple[str, ...]) -> pl.Expr:
     """対象となる人数 is the number of records of its mailing (送付先管理番号), whose records agree on ``shared``."""
     count = pl.len().over(mailing) == pl.col(c)
     agree = [pl.col(f).n_unique().over(mailing) == 1 for f in shared]
-    return pl.all_horizontal(count, *agree)
+    return pl.when(pl.col(mailing).is_not_null()).then(pl.all_horizontal(count, *agree))
