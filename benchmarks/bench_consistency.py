@@ -1,5 +1,5 @@
 """Consistency benchmark: the two 整合性確認 files from a 1,000,000-person snapshot, and the reconciliation of a
-1,000,000-record returned file with ours. Target: ≤ 5 s each.
+1,000,000-record returned file with ours. Target (issue #5): ≤ 5 s each.
 
     python benchmarks/bench_consistency.py [--records N]
 """

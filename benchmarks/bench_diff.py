@@ -1,5 +1,5 @@
 """Diff benchmark: 1,000,000 against 1,000,000 本人確認情報 with 1 % changed, 0.1 % added and 0.1 % removed by
-death. Target: ≤ 1 s and ≥ 4× DataComPy's polars compare, run on the same data in the same run.
+death. Target (issue #4): ≤ 1 s and ≥ 4× DataComPy's polars compare, run on the same data in the same run.
 DataComPy pins an older polars, so it runs in its own virtualenv (benchmarks/.data/datacompy-venv), never as a
 dependency of juki; its version and its dependencies' are pinned in benchmarks/datacompy.txt.
 

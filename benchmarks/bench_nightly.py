@@ -1,5 +1,5 @@
 """Nightly benchmark: the whole job (parse, validate, derive, diff, write, commit) on day 1 of a synthetic city
-with 1 % of its residents changing, for 150,000 residents (the city's size) and 1,000,000. Targets:
+with 1 % of its residents changing, for 150,000 residents (the city's size) and 1,000,000. Targets (issue #4):
 ≤ 2 s and ≤ 10 s. Timed after imports, in a fresh process, day 0's baseline made beforehand; the same run
 through the Prefect flow (temporary local server) is timed separately to report Prefect's own start-up. The
 input is read once beforehand, so it is in the page cache (see _warm).

@@ -1,4 +1,4 @@
-"""Validation benchmark: 1,000,000 本人確認情報 records, every rule on. Target: ≤ 1 s.
+"""Validation benchmark: 1,000,000 本人確認情報 records, every rule on. Target (issue #3): ≤ 1 s.
 
 The records are the snapshot of a synthetic city (`juki sample` + the nightly job), replicated to 1,000,000
 rows with fresh 住民票コード and 個人番号 so that keys stay unique and check digits stay valid.
