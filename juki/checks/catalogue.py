@@ -59,7 +59,9 @@ RULES: dict[str, Rule] = {
                             "The 和暦 date (era code + YYMMDD) must be the same day as the 西暦 生年月日, "
                             "and must exist in that era (平成31年5月1日 does not; 令和元年5月1日 does)."),
     "seion_kana.mismatch": Rule(ERROR, "清音化かな氏名 does not match the ふりがな",
-                                "清音化かな氏名 is derived from the ふりがな by the 清音化 rules (DESIGN.md §3)."),
+                                "清音化かな氏名 is the ふりがな in katakana without 濁点, 半濁点, small kana, "
+                                "long-vowel marks or spaces (the search key that lets ヤマダ, やまだ and ﾔﾏﾀﾞ "
+                                "find each other)."),
     "gaiji_su.mismatch": Rule(ERROR, "外字数 does not match the number of 外字 in the field",
                               "外字数 counts the user-defined characters (U+E000–U+E757) of its field."),
     "gaiji_flag.mismatch": Rule(ERROR, "外字フラグ does not agree with the fields",

@@ -16,10 +16,10 @@ import polars as pl
 from juki import storage
 from juki.codec.writer import write_records, write_with_header
 from juki.dates import now_utc
-from juki.errors import InputUnusable, JukiError, Where
+from juki.errors import InputUnusable, JukiError, UsageError, Where
 from juki.jobs import manifest as runinfo
 from juki.jobs import runlog
-from juki.jobs.workdir import Workdir
+from juki.jobs.workdir import Workdir, existing
 from juki.layout import Layout
 
 
@@ -53,8 +53,21 @@ def publish(workdir: str, job: str, business_date: str, staging: Path, manifest:
     wd = Workdir(workdir)
     wd.keep_history(job, business_date)
     final = wd.commit(staging, job, business_date)
-    log_run(workdir, job, "completed", manifest)
+    try:
+        log_run(workdir, job, "completed", manifest)
+    except (OSError, JukiError) as e:
+        raise RunLogFailed(f"the {job} run of {business_date} is committed (outputs in {final}), but its line "
+                           f"could not be added to the run log ({_why(e)}); fix that, then `juki audit verify` "
+                           "names the run the log lacks", Where(file=str(runlog.path_of(workdir)))) from None
     return manifest | {"dir": str(final)}
+
+
+class RunLogFailed(JukiError):
+    """The run is published; only its run-log line is missing. Not a failed run: its outputs are there."""
+
+
+def _why(e: BaseException) -> str:
+    return e.reason if isinstance(e, JukiError) else f"{type(e).__name__}: {getattr(e, 'strerror', None) or e}"
 
 
 def log_run(workdir: str, job: str, outcome: str, manifest: dict) -> None:
@@ -62,10 +75,7 @@ def log_run(workdir: str, job: str, outcome: str, manifest: dict) -> None:
     read = manifest.get("read", {})
     inputs = [{"location": read.get("input"), "sha256": read.get("input_sha256")},
               {"location": manifest.get("run", {}).get("config"), "sha256": read.get("config_sha256")}]
-    outputs = [{"file": o["file"], "sha256": o["sha256"], "records": o["records"]}
-               for o in manifest.get("outputs", {}).values()]
-    if "snapshot" in manifest:
-        outputs.append(manifest["snapshot"])
+    outputs = runlog.run_outputs(manifest)
     counts = {k: v for k, v in {**read, **manifest}.items() if isinstance(v, int) and not isinstance(v, bool)}
     counts |= {f"changes.{k}": v for k, v in manifest.get("changes", {}).items()}
     rerun = manifest.get("rerun")
@@ -89,22 +99,39 @@ def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: dict | N
     """A run that fails leaves a manifest saying so (status, reason, counts only) for `juki runs`."""
     try:
         yield
+    except RunLogFailed:
+        raise  # committed: not a failure of the run
     except BaseException as e:
         reason = str(e) if isinstance(e, JukiError) else f"{type(e).__name__} (details withheld)"
-        failed = wd.failed_dir(job, business_date)
         manifest = {"job": job, "business_date": business_date, "status": "failed", "finished_at": now_utc(),
                     "operator": runinfo.operator(), "code_version": runinfo.code_version(),
                     "error": reason.splitlines()[0], "rerun": rerun}
-        runinfo.write_manifest(manifest, failed / "manifest.json")
-        log_run(str(wd.root), job, f"failed: {manifest['error']}", manifest)
+        try:
+            runinfo.write_manifest(manifest, wd.failed_dir(job, business_date, create=True) / "manifest.json")
+            log_run(str(wd.root), job, f"failed: {manifest['error']}", manifest)
+        except (OSError, JukiError) as also:
+            if isinstance(e, JukiError):  # the run's own reason first; then that its record failed too
+                raise _also(e, also) from None
+            raise
         raise
+
+
+def _also(e: JukiError, also: BaseException) -> JukiError:
+    err = JukiError(f"{e.reason}; the failed run could not be recorded either ({_why(also)})", e.where)
+    err.exit_code = e.exit_code
+    return err
 
 
 def deliver(workdir, job: str, business_date: str, outbox: str) -> dict:
     """Copy a committed run's outputs to an outbox (a folder or URL), each checked against its manifest hash.
 
     The run stays committed whatever happens here: a failed delivery is simply tried again (`juki deliver`)."""
-    run_dir = Workdir(workdir).run_dir(job, business_date)
+    wd = existing(workdir)
+    run_dir = wd.run_dir(job, business_date)
+    if not (run_dir / "manifest.json").is_file():
+        raise UsageError(f"no completed {job} run for {business_date} to deliver (see `juki runs`)",
+                         Where(file=str(wd.root)))
+    storage.refuse_link(run_dir)
     manifest = runinfo.read_manifest(run_dir / "manifest.json")
     delivered = []
     for out in manifest.get("outputs", {}).values():
