@@ -34,6 +34,9 @@ def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool =
         raise UsageError(f"no completed {job} run for {business_date} to rerun", Where(file=str(wd.root)))
     if job == "nightly":
         _same_prior(wd, previous, business_date)
+    elif business_date not in {m["business_date"] for m in wd.manifests("nightly")}:
+        raise UsageError(f"no nightly run for {business_date} in the workdir any more (purged?): the consistency "
+                         "files were made from its snapshot, and a rerun needs it", Where(file=str(wd.root)))
     changed = _changed_inputs(previous)
     if changed and not force:
         raise UsageError(f"{changed[0]} changed since the run of {business_date} (SHA-256 differs); "
