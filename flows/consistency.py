@@ -15,9 +15,9 @@ def consistency(date: str | None = None, workdir: str | None = None, config: str
                 outbox: str | None = None) -> dict:
     """The snapshot of ``date`` (YYYY-MM-DD; by default yesterday in Tokyo, the last nightly run's date)."""
     day = business_date(date)
-    manifest = run_consistency(day, workdir, config, call=as_task)
+    record = run_consistency(day, workdir, config, call=as_task)
     if outbox:
         as_task(deliver, workdir, "consistency", day, outbox)
-    counts = {"records": manifest["records"]}
+    counts = record.counts()
     publish_counts("consistency-counts", counts)
     return counts

@@ -16,11 +16,9 @@ def nightly(input: str, date: str | None = None, workdir: str | None = None, con
             max_rejects: int = 0, outbox: str | None = None) -> dict:
     """``input`` may hold ``{date}`` (YYYYMMDD), filled with the business date: yesterday in Tokyo by default."""
     day = business_date(date)
-    manifest = run_nightly(input.format(date=day), day, workdir, config, Policy(max_rejects), call=as_task)
+    record = run_nightly(input.format(date=day), day, workdir, config, Policy(max_rejects), call=as_task)
     if outbox:
         as_task(deliver, workdir, "nightly", day, outbox)
-    counts = {"records": manifest["read"]["records"], "rejected": manifest["read"]["input_rejects"],
-              "held": manifest["held"], "notices": manifest["notices"], "sofusaki": manifest["sofusaki_records"],
-              **{f"changes.{k}": v for k, v in manifest["changes"].items()}}
+    counts = record.counts()
     publish_counts("nightly-counts", counts)
     return counts

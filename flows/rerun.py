@@ -11,7 +11,7 @@ from juki.jobs.rerun import rerun as rerun_job
 
 @flow(name="rerun", persist_result=False, log_prints=False)
 def rerun(job: str, date: str, reason: str, workdir: str | None = None, force: bool = False) -> dict:
-    manifest = rerun_job(job, business_date(date), reason, workdir, force, call=as_task)
-    counts = {k: manifest[k] for k in ("notices", "sofusaki_records", "records") if isinstance(manifest.get(k), int)}
+    outcome = rerun_job(job, business_date(date), reason, workdir, force, call=as_task)
+    counts = outcome.record.counts()
     publish_counts("rerun-counts", counts)
     return counts

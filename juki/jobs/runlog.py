@@ -23,6 +23,7 @@ from pathlib import Path
 
 from juki.dates import now_utc
 from juki.jobs import manifest as runinfo
+from juki.jobs.record import NightlyRecord, RunRecord
 from juki.jobs.workdir import RUNLOG, Workdir
 from juki.storage import refuse_link
 
@@ -142,12 +143,12 @@ def _parsed(lines: list[str]) -> list[dict]:
     return out
 
 
-def run_outputs(manifest: dict) -> list[dict]:
+def run_outputs(record: RunRecord) -> list[dict]:
     """What a run's log line lists as its outputs: each output file and the snapshot, by name and SHA-256."""
-    outputs = [{"file": o["file"], "sha256": o["sha256"], "records": o["records"]}
-               for o in manifest.get("outputs", {}).values()]
-    if "snapshot" in manifest:
-        outputs.append(manifest["snapshot"])
+    outputs = [{"file": o.file, "sha256": o.sha256, "records": o.records}
+               for o in getattr(record, "outputs", {}).values()]
+    if isinstance(record, NightlyRecord):
+        outputs.append({"file": record.snapshot.file, "sha256": record.snapshot.sha256})
     return outputs
 
 
@@ -161,8 +162,8 @@ def _committed_runs(wd: Workdir) -> Counter:
     found: Counter = Counter()
     for job in JOBS:
         for m in [*wd.manifests(job), *wd.history(job)]:
-            if m.get("status", "completed") == "completed":
-                found[_key(f"rerun {job}" if m.get("rerun") else job, m["business_date"], run_outputs(m))] += 1
+            if m.status == "completed":
+                found[_key(f"rerun {job}" if m.rerun else job, m.business_date, run_outputs(m))] += 1
     return found
 
 

@@ -44,7 +44,7 @@ def test_one_bad_record_in_303_is_within_five_percent(one_bad):
 def test_the_core_job_with_a_percentage_only_policy_is_not_failed_by_the_output_stage(one_bad):
     source, wd = one_bad
     manifest = nightly.run_nightly(str(source), DAY1, wd, policy=Policy(max_rejects=None, max_percent=5))
-    assert manifest["notices"] == 9 and manifest["read"]["input_rejects"] == 1
+    assert manifest.notices == 9 and manifest.read.input_rejects == 1
 
 
 def test_one_bad_record_above_a_smaller_percentage_fails_at_the_input(one_bad):
