@@ -86,6 +86,7 @@ def nightly_run(input: str, business_date: str, workdir=None, config=None, polic
     """Check the input and the workdir, lock the job, tidy what a crash left, check the date, find the prior run,
     open a staging folder. (A FIFO as input or a link planted in the workdir is refused before the lock.)"""
     storage.check_input(input)
+    input = storage.resolved(input)  # recorded as read: a rerun finds it from any working directory
     config_path = str(Path(config or default_config_path(input)).resolve())
     load_config(config_path)  # fail now, with the configuration's own message, not in the middle
     wd = Workdir(workdir)

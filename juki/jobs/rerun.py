@@ -47,6 +47,10 @@ def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool =
     elif business_date not in {m.business_date for m in wd.manifests("nightly")}:
         raise UsageError(f"no nightly run for {business_date} in the workdir any more (purged?): the consistency "
                          "files were made from its snapshot, and a rerun needs it", Where(file=str(wd.root)))
+    gone = [name for name in _locations(previous) if not _exists(name)]
+    if gone:
+        raise UsageError(f"{gone[0]} is no longer there (moved or deleted since the run of {business_date}); put "
+                         "it back where the run read it to rerun the date", Where(file=gone[0]))
     changed = _changed_inputs(previous)
     if changed and not force:
         raise UsageError(f"{changed[0]} changed since the run of {business_date} (SHA-256 differs); "
@@ -77,6 +81,15 @@ def _same_prior(wd: Workdir, previous: NightlyRecord, business_date: str) -> Non
                      f"workdir (purged or removed); restore runs/nightly/{was} to rerun {business_date}: without it "
                      f"the rerun would be a different run ({'a baseline' if now is None else f'against {now}'})",
                      Where(file=str(wd.root)))
+
+
+def _locations(record: NightlyRecord | ConsistencyRecord) -> list[str]:
+    return [loc for loc in (record.read.input, record.run.config) if loc and not storage.is_url(loc)]
+
+
+def _exists(location: str) -> bool:
+    path = storage.local_path(location)
+    return path is None or path.exists()
 
 
 def _changed_inputs(record: NightlyRecord | ConsistencyRecord) -> list[str]:

@@ -49,7 +49,7 @@ from juki.storage.local import (
     remove,
     replace_dir,
 )
-from juki.storage.locations import display_name, is_url, local_path
+from juki.storage.locations import display_name, is_url, local_path, resolved
 
 CHUNK = 1 << 20
 
@@ -190,4 +190,4 @@ def write_parquet(frame, location) -> str:
 __all__ = ["CHUNK", "OWNER_ONLY", "OWNER_ONLY_DIR", "HashingReader", "StorageError", "StorageRefused",
            "StorageUnavailable", "atomic_output", "atomic_write", "check_input", "copy_file", "display_name",
            "fsync_dir", "is_url", "local_path", "make_dirs", "open_input", "private_dir", "read_bytes", "refuse_link",
-           "remove", "replace_dir", "sha256_of", "write_csv", "write_ipc", "write_parquet"]
+           "remove", "replace_dir", "resolved", "sha256_of", "write_csv", "write_ipc", "write_parquet"]
