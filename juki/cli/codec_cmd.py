@@ -8,7 +8,7 @@ import unicodedata
 from juki import storage
 from juki.checks.context import Context
 from juki.checks.inspect import inspect_record
-from juki.cli.common import add_workdir, count_arg, print_reject_summary
+from juki.cli.common import add_workdir, count_arg, dantai_code_arg, file_date_arg, print_reject_summary
 from juki.cli.progress import Progress
 from juki.codec.convert import parse_to_parquet, write_from_parquet
 from juki.errors import EXIT_OK, EXIT_REJECTED
@@ -29,8 +29,10 @@ def register(sub) -> None:
     w.add_argument("input", help="Parquet file (from `juki parse`, or with the layout's columns)")
     w.add_argument("--layout", required=True, help="layout name or layout file")
     w.add_argument("--out", required=True, help="output file (path or URL)")
-    w.add_argument("--created-on", help="header 作成年月日 YYYYMMDD (default: kept from the Parquet file)")
-    w.add_argument("--dantai-code", help="header 団体コード (default: kept from the Parquet file)")
+    w.add_argument("--created-on", type=file_date_arg("--created-on"),
+                   help="header 作成年月日 YYYYMMDD (default: kept from the Parquet file)")
+    w.add_argument("--dantai-code", type=dantai_code_arg("--dantai-code"),
+                   help="header 団体コード (default: kept from the Parquet file)")
     add_workdir(w)
     w.set_defaults(run=run_write, audit="write")
 

@@ -13,6 +13,7 @@ import polars as pl
 from juki import storage
 from juki.checks.catalogue import rule_for
 from juki.checks.policy import Policy, rejected_records
+from juki.checks.rules.checkdigit import dantai_code_is_valid
 from juki.dates import parse_business_date
 from juki.errors import UsageError, Where
 from juki.jobs.publish import deliver
@@ -44,6 +45,31 @@ def date_arg(option: str = "--date"):
             return parse_business_date(text, option)
         except UsageError as e:
             raise argparse.ArgumentTypeError(e.reason) from None
+
+    return parse
+
+
+def file_date_arg(option: str):
+    """An argparse type for a date a file's header carries: YYYYMMDD (or YYYY-MM-DD), a day of the calendar."""
+    def parse(text: str) -> str:
+        value = text.strip()
+        dashed = f"{value[:4]}-{value[4:6]}-{value[6:]}" if len(value) == 8 and value.isdigit() else value
+        try:
+            return parse_business_date(dashed, option)
+        except UsageError as e:
+            raise argparse.ArgumentTypeError(e.reason.replace("YYYY-MM-DD", "YYYYMMDD")) from None
+
+    return parse
+
+
+def dantai_code_arg(option: str):
+    """An argparse type for a 地方公共団体コード: six digits, the last its check digit."""
+    def parse(text: str) -> str:
+        value = text.strip()
+        if not dantai_code_is_valid(value):
+            raise argparse.ArgumentTypeError(f"{option} must be a 地方公共団体コード: 6 digits, the last its check "
+                                             f"digit (e.g. 042021), not {text!r}")
+        return value
 
     return parse
 

@@ -179,3 +179,14 @@ def test_lookup_with_a_birth_date_that_is_no_date_is_refused(wd, birth):
     result = run_cli("lookup", "--name", "山田", "--birth", birth, "--workdir", wd)
     assert result.code == 2
     assert "--birth" in one_line(result) and "person(s)" not in result.out
+
+
+@pytest.mark.parametrize(("option", "value"), [("--created-on", "2026/04/03"), ("--created-on", "20261301"),
+                                               ("--dantai-code", "abc"), ("--dantai-code", "04202")])
+def test_write_with_a_bad_header_value_is_a_usage_error(tmp_path, option, value):
+    assert run_cli("parse", sample_input(DAYS[0]), "--layout", "juki_daicho", "--out", tmp_path / "p.parquet",
+                   "--workdir", tmp_path / "wd").code == 0
+    result = run_cli("write", tmp_path / "p.parquet", "--layout", "juki_daicho", "--out", tmp_path / "w.dat",
+                     option, value, "--workdir", tmp_path / "wd")
+    assert result.code == 2 and option in one_line(result)
+    assert not (tmp_path / "w.dat").exists()
