@@ -80,8 +80,16 @@ def load_config(path) -> CityConfig:
     except FileNotFoundError:
         raise LayoutError(str(path), ["city configuration not found (give --config, or put city.toml beside "
                                       "the input)"]) from None
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise LayoutError(str(path), [f"cannot read city configuration: {e}"]) from None
+    except IsADirectoryError:
+        raise LayoutError(str(path), ["the city configuration given is a folder, not a city.toml file"]) from None
+    except UnicodeDecodeError:
+        raise LayoutError(str(path), ["not a city configuration: it is not TOML text (UTF-8); give the city.toml "
+                                      "file with --config"]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise LayoutError(str(path), [f"the city configuration is not valid TOML ({e})"]) from None
+    except OSError as e:
+        raise LayoutError(str(path), [f"cannot read the city configuration ({e.strerror or type(e).__name__})"]) \
+            from None
     problems: list[str] = []
     for key in ("dantai_code", "name", "prefecture_code", "yubin_bango", "jusho", "denwa"):
         if key not in raw:

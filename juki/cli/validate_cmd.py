@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from juki import storage
 from juki.checks.catalogue import rule_for
-from juki.checks.policy import Policy
 from juki.city import default_config_path, load_config
-from juki.cli.common import add_workdir, print_reject_summary
+from juki.cli.common import add_policy_options, add_workdir, policy_of, print_reject_summary
 from juki.cli.progress import Progress
 from juki.errors import EXIT_OK, EXIT_REJECTED
 from juki.jobs.report import Report, Section
@@ -23,9 +24,7 @@ def register(sub) -> None:
     p.add_argument("--rejects", help="reject file (default: FILE.rejects.csv next to a local input)")
     p.add_argument("--report", help="write an HTML report here")
     p.add_argument("--config", help="city configuration (default: city.toml beside the input, if any)")
-    p.add_argument("--max-rejects", type=int, default=0,
-                   help="fail when more records than this are rejected (default 0: any reject fails)")
-    p.add_argument("--max-reject-percent", type=float, help="fail when more than this %% of records are rejected")
+    add_policy_options(p)
     add_workdir(p)
     p.set_defaults(run=run, audit="validate")
 
@@ -41,11 +40,13 @@ def run(args) -> int:
     progress.done()
     args.audit_record = {"inputs": [{"location": storage.display_name(args.file)}],
                          "counts": {"records": done.records, "rejected": done.rejected_records}}
-    policy = Policy(args.max_rejects, args.max_reject_percent)
-    failed = policy.fails(done.rejected_records, done.records)
+    failed = policy_of(args).fails(done.rejected_records, done.records)
     name = storage.display_name(args.file)
+    if not done.records:
+        print(f"{name}: no data records (only a header and a trailer)")
+    warned = done.rejects.filter(pl.col("severity") == "warning")["record_no"].n_unique()
     print(f"{name}: {done.records:,} records, {done.rejected_records:,} rejected, "
-          f"{(done.rejects['severity'] == 'warning').sum():,} warning(s)")
+          f"{warned:,} with warning(s)")
     if done.rejects.height:
         target = args.rejects or f"{args.file}.rejects.csv"
         storage.write_csv(done.rejects, target)
