@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import as_task, publish_counts
 from juki.dates import business_date_or_default as business_date
+from juki.flows.common import as_task, juki_flow, meter, outbox_of, publish_counts, workdir_of
 from juki.jobs.consistency import run_consistency
 from juki.jobs.publish import deliver
 
 
 @flow(name="consistency", persist_result=False, log_prints=False)
+@juki_flow
 def consistency(date: str | None = None, workdir: str | None = None, config: str | None = None,
                 outbox: str | None = None) -> dict:
-    """The snapshot of ``date`` (YYYY-MM-DD; by default yesterday in Tokyo, the last nightly run's date)."""
+    """The 整合性確認 files from the snapshot of ``date`` (YYYY-MM-DD; by default yesterday in Tokyo, the last
+    nightly run's date). workdir, outbox: default $JUKI_WORKDIR, $JUKI_OUTBOX."""
     day = business_date(date)
-    manifest = run_consistency(day, workdir, config, call=as_task)
-    if outbox:
+    workdir = workdir_of(workdir)
+    with meter() as progress:
+        manifest = run_consistency(day, workdir, config, call=as_task, progress=progress)
+    if outbox := outbox_of(outbox):
         as_task(deliver, workdir, "consistency", day, outbox)
     counts = {"records": manifest["records"]}
     publish_counts("consistency-counts", counts)

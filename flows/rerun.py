@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import as_task, publish_counts
-from juki.dates import business_date_or_default as business_date
+from juki.dates import parse_business_date
+from juki.flows.common import as_task, juki_flow, meter, publish_counts, workdir_of
 from juki.jobs.rerun import rerun as rerun_job
 
 
 @flow(name="rerun", persist_result=False, log_prints=False)
+@juki_flow
 def rerun(job: str, date: str, reason: str, workdir: str | None = None, force: bool = False) -> dict:
-    manifest = rerun_job(job, business_date(date), reason, workdir, force, call=as_task)
+    """Run ``job`` (nightly or consistency) for the past business ``date`` (YYYY-MM-DD) again, from the inputs
+    its manifest recorded; ``reason`` goes into the run's manifest. workdir: default $JUKI_WORKDIR."""
+    with meter() as progress:
+        manifest = rerun_job(job, parse_business_date(date), reason, workdir_of(workdir), force, call=as_task,
+                             progress=progress)
     counts = {k: manifest[k] for k in ("notices", "sofusaki_records", "records") if isinstance(manifest.get(k), int)}
     publish_counts("rerun-counts", counts)
     return counts

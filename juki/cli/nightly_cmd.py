@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from juki.checks.policy import Policy
 from juki.cli.common import add_job_options, date_arg, deliver_outputs, print_summary, staged
+from juki.cli.progress import meter
 from juki.errors import EXIT_OK
 from juki.jobs.nightly import run_nightly
 
@@ -25,8 +26,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    manifest = run_nightly(args.input, args.date, args.workdir, args.config,
-                           Policy(args.max_rejects, args.max_reject_percent), call=staged)
+    with meter() as progress:
+        manifest = run_nightly(args.input, args.date, args.workdir, args.config,
+                               Policy(args.max_rejects, args.max_reject_percent), call=staged, progress=progress)
     print_summary(manifest)
     deliver_outputs(args, "nightly", args.date)
     return EXIT_OK

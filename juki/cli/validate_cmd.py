@@ -9,7 +9,7 @@ from juki.checks.catalogue import rule_for
 from juki.checks.policy import Policy
 from juki.city import default_config_path, load_config
 from juki.cli.common import add_workdir, print_reject_summary
-from juki.cli.progress import Progress
+from juki.cli.progress import meter
 from juki.errors import EXIT_OK, EXIT_REJECTED
 from juki.jobs.report import Report, Section
 from juki.layout import load_layout
@@ -34,10 +34,9 @@ def run(args) -> int:
     layout = load_layout(args.layout)
     config_path = Path(args.config) if args.config else default_config_path(args.file)
     config = load_config(config_path) if args.config or config_path.exists() else None
-    progress = Progress("validate")
-    done = validate_file(args.file, layout, config.juminhyo_rule if config else None,
-                         config.juminhyo_strict if config else False, progress=progress.reader())
-    progress.done()
+    with meter() as progress:
+        done = validate_file(args.file, layout, config.juminhyo_rule if config else None,
+                             config.juminhyo_strict if config else False, progress=progress)
     args.audit_record = {"inputs": [{"location": storage.display_name(args.file)}],
                          "counts": {"records": done.records, "rejected": done.rejected_records}}
     policy = Policy(args.max_rejects, args.max_reject_percent)

@@ -9,6 +9,7 @@ write through ``storage.atomic_output`` so a rejected write leaves no file.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,7 +34,8 @@ class RecordWriter:
         self._digest = hashlib.sha256() if any(f.id == "content_hash" for f in layout.trailer.fields) else None
         self._write_one(layout.header, {"layout_version": layout.version, **header}, record_no=1)
 
-    def write(self, df: pl.DataFrame) -> None:
+    def write(self, df: pl.DataFrame, progress: Callable[[int], None] | None = None) -> None:
+        """``progress`` hears the number of data records written so far, after each batch."""
         missing = [f.id for f in self.layout.data.value_fields if f.id not in df.columns]
         if missing:
             raise InputUnusable(f"the data lack {len(missing)} column(s) of layout {self.layout.name}: "
@@ -48,6 +50,8 @@ class RecordWriter:
                 self._digest.update(raw)
             self.handle.write(raw)
             self.count += part.height
+            if progress:
+                progress(self.count)
 
     def close(self, trailer: dict | None = None) -> int:
         values = {"record_count": self.count, **(trailer or {})}
@@ -65,10 +69,11 @@ class RecordWriter:
 
 
 def write_records(handle: BinaryIO, layout: Layout, df: pl.DataFrame, header: dict,
-                  trailer: dict | None = None, name: str = "output") -> int:
+                  trailer: dict | None = None, name: str = "output",
+                  progress: Callable[[int], None] | None = None) -> int:
     """Write a whole file: header, every row of ``df`` as a data record, trailer. Returns the data record count."""
     writer = RecordWriter(handle, layout, header, name)
-    writer.write(df)
+    writer.write(df, progress)
     return writer.close(trailer)
 
 

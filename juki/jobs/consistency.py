@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from juki import storage
@@ -19,6 +19,7 @@ from juki.jobs import manifest as runinfo
 from juki.jobs import publish as jobs
 from juki.jobs.workdir import Workdir
 from juki.layout import load_layout
+from juki.progress import Progress, silent
 from juki.steps import seigo_kakunin as seigo
 
 JOB = "consistency"
@@ -32,10 +33,12 @@ class ConsistencyRun:
     snapshot_dir: str
     config: str
     rerun: dict | None = None
+    progress: Progress = field(default=silent, compare=False, repr=False)
 
 
 @contextmanager
-def consistency_run(business_date: str, workdir=None, config=None, rerun=None) -> Iterator[ConsistencyRun]:
+def consistency_run(business_date: str, workdir=None, config=None, rerun=None,
+                    progress: Progress = silent) -> Iterator[ConsistencyRun]:
     wd = Workdir(workdir)
     with wd.lock(JOB):
         wd.recover(JOB)
@@ -46,7 +49,8 @@ def consistency_run(business_date: str, workdir=None, config=None, rerun=None) -
                              Where(file=str(nightly)))
         config_path = str(config or manifests[business_date]["run"]["config"])
         with wd.staging(JOB, business_date) as staging, jobs.failures_recorded(wd, JOB, business_date, rerun):
-            yield ConsistencyRun(business_date, str(wd.root), str(staging), str(nightly), config_path, rerun)
+            yield ConsistencyRun(business_date, str(wd.root), str(staging), str(nightly), config_path, rerun,
+                                 progress)
 
 
 def write_files(run: ConsistencyRun) -> dict:
@@ -57,7 +61,7 @@ def write_files(run: ConsistencyRun) -> dict:
     staging, day = Path(run.staging), run.business_date
 
     first = jobs.write_output(staging, f"seigo_todofuken_{day}.dat", layout, records,
-                              seigo.header(day, config, seigo.PREFECTURE))
+                              seigo.header(day, config, seigo.PREFECTURE), progress=run.progress)
     # The J-LIS file holds the same records: the prefecture's bytes under J-LIS's header.
     second = jobs.copy_output(staging, first["file"], f"seigo_jlis_{day}.dat", layout,
                               seigo.header(day, config, seigo.JLIS))
@@ -75,7 +79,8 @@ def commit(run: ConsistencyRun, steps: dict) -> dict:
 STEPS = (write_files,)
 
 
-def run_consistency(business_date: str, workdir=None, config=None, rerun=None, call=jobs.direct) -> dict:
-    with consistency_run(business_date, workdir, config, rerun) as run:
+def run_consistency(business_date: str, workdir=None, config=None, rerun=None, call=jobs.direct,
+                    progress: Progress = silent) -> dict:
+    with consistency_run(business_date, workdir, config, rerun, progress) as run:
         steps = {step.__name__: call(step, run) for step in STEPS}
         return call(commit, run, steps)

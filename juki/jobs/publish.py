@@ -21,6 +21,7 @@ from juki.jobs import manifest as runinfo
 from juki.jobs import runlog
 from juki.jobs.workdir import Workdir
 from juki.layout import Layout
+from juki.progress import Progress, silent
 
 
 def direct(fn, *args):
@@ -29,9 +30,10 @@ def direct(fn, *args):
 
 
 def write_output(staging: Path, name: str, layout: Layout, frame: pl.DataFrame, header: dict,
-                 trailer: dict | None = None) -> dict:
+                 trailer: dict | None = None, progress: Progress = silent) -> dict:
     with storage.atomic_output(staging / name) as sink:
-        count = write_records(sink, layout, frame, header, trailer, name=name)
+        count = write_records(sink, layout, frame, header, trailer, name=name,
+                              progress=lambda n: progress(f"write {name}", n, frame.height))
     return {"file": name, "sha256": sink.sha256, "records": count, "layout": layout.name,
             "layout_hash": layout.content_hash}
 

@@ -15,11 +15,13 @@ from juki.jobs import consistency, nightly
 from juki.jobs import manifest as runinfo
 from juki.jobs import publish as jobs
 from juki.jobs.workdir import Workdir
+from juki.progress import Progress, silent
 
 JOBS = ("nightly", "consistency")
 
 
-def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool = False, call=jobs.direct) -> dict:
+def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool = False, call=jobs.direct,
+          progress: Progress = silent) -> dict:
     if job not in JOBS:
         raise UsageError(f"--job must be one of {', '.join(JOBS)}")
     if not reason.strip():
@@ -37,9 +39,10 @@ def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool =
     params = previous["run"]
     if job == "nightly":
         policy = Policy(params.get("max_rejects", 0), params.get("max_percent"))
-        result = nightly.run_nightly(params["input"], business_date, workdir, params["config"], policy, info, call)
+        result = nightly.run_nightly(params["input"], business_date, workdir, params["config"], policy, info, call,
+                                     progress)
     else:
-        result = consistency.run_consistency(business_date, workdir, params["config"], info, call)
+        result = consistency.run_consistency(business_date, workdir, params["config"], info, call, progress)
     later = [m["business_date"] for m in wd.manifests(job) if m["business_date"] > business_date]
     return result | {"later_runs": later}
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from juki.schemas.validate import validate_frame
 
 from juki.checks.rules import dantai_code_check_digit
 from juki.layout import load_layout
 from juki.layout.codes import codes_dir
+from juki.schemas.validate import validate_frame
 from tests.conftest import frame
 from tests.defects.catalogue import CLEAN, LAYOUTS
 from tests.validation.conftest import validate_cli
