@@ -13,18 +13,39 @@ variables ``env``), not from the deployment: JUKI_INBOX, JUKI_WORKDIR, JUKI_OUTB
 from __future__ import annotations
 
 import functools
+import logging
 import os
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import FailedRun
 from prefect.states import Failed
 
+from juki.dates import default_business_date, parse_business_date
 from juki.errors import JukiError, UsageError
 from juki.progress import Meter
 
 WORKDIR_ENV, OUTBOX_ENV = "JUKI_WORKDIR", "JUKI_OUTBOX"
 PROGRESS_SECONDS = 5.0
+
+
+class _OneLine(logging.Filter):
+    """Keeps a failed run's log to its one line. Prefect's engine re-raises a run's final Failed state as
+    FailedRun and logs it with a traceback of its own frames, after "Finished in state Failed('…')" has said the
+    same: that record is dropped. A task's failed state is logged with ``exc_info`` but no exception, which prints
+    "NoneType: None": the empty exc_info goes. Every other record, tracebacks of real crashes included, stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], FailedRun):
+            return False
+        if record.exc_info and record.exc_info[0] is None:
+            record.exc_info = None
+        return True
+
+
+for _name in ("prefect.flow_runs", "prefect.task_runs"):
+    logging.getLogger(_name).addFilter(_OneLine())
 
 
 class StepStopped(JukiError):
@@ -72,6 +93,11 @@ def juki_flow(fn):
     return run
 
 
+def day_of(date: str | None) -> str:
+    """The business date of a run: the ``date`` parameter (YYYY-MM-DD), else yesterday in Tokyo."""
+    return parse_business_date(date, "the date parameter") if date else default_business_date()
+
+
 def workdir_of(workdir: str | None) -> str:
     """The run's workdir: the parameter, else JUKI_WORKDIR. A worker runs flows in a temporary folder, so the
     CLI's fallback (./.juki) would lose the city's state: refused instead."""
@@ -89,7 +115,11 @@ def outbox_of(outbox: str | None) -> str | None:
 def meter() -> Meter:
     """Progress of the long stages as lines in the run's log, every few seconds (counts only)."""
     logger = get_run_logger()
-    return Meter(lambda text: logger.info(text.strip()), live=False, every=PROGRESS_SECONDS)
+    try:
+        every = float(os.environ.get("JUKI_PROGRESS_SECONDS") or PROGRESS_SECONDS)
+    except ValueError:
+        every = PROGRESS_SECONDS
+    return Meter(lambda text: logger.info(text.strip()), live=False, every=every)
 
 
 def note():

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from juki.dates import business_date_or_default as business_date
-from juki.flows.common import as_task, juki_flow, meter, outbox_of, publish_counts, workdir_of
+from juki.flows.common import as_task, day_of, juki_flow, meter, outbox_of, publish_counts, workdir_of
 from juki.jobs.consistency import run_consistency
 from juki.jobs.publish import deliver
 
@@ -16,7 +15,7 @@ def consistency(date: str | None = None, workdir: str | None = None, config: str
                 outbox: str | None = None) -> dict:
     """The 整合性確認 files from the snapshot of ``date`` (YYYY-MM-DD; by default yesterday in Tokyo, the last
     nightly run's date). workdir, outbox: default $JUKI_WORKDIR, $JUKI_OUTBOX."""
-    day = business_date(date)
+    day = day_of(date)
     workdir = workdir_of(workdir)
     with meter() as progress:
         manifest = run_consistency(day, workdir, config, call=as_task, progress=progress)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from prefect import flow
 
 from juki.checks.policy import Policy
-from juki.dates import business_date_or_default as business_date
-from juki.flows.common import as_task, juki_flow, meter, note, outbox_of, publish_counts, workdir_of
-from juki.jobs.inbox import expected_input, wait_for_input
+from juki.flows.common import as_task, day_of, juki_flow, meter, note, outbox_of, publish_counts, workdir_of
+from juki.jobs.inbox import await_input, expected_input
 from juki.jobs.inbox import wait_minutes as minutes_to_wait
 from juki.jobs.nightly import run_nightly
 from juki.jobs.publish import deliver
@@ -24,10 +23,10 @@ def nightly(date: str | None = None, input: str | None = None, workdir: str | No
     date: business date YYYY-MM-DD (default: yesterday in Tokyo). input: the file, which may hold {date}
     (YYYYMMDD); default $JUKI_INBOX/juki_daicho_{date}.dat. workdir, outbox: default $JUKI_WORKDIR, $JUKI_OUTBOX.
     wait_minutes: how long to wait for the file to arrive (default $JUKI_WAIT_MINUTES, else 240)."""
-    day = business_date(date)
+    day = day_of(date)
     workdir = workdir_of(workdir)
     location = expected_input(input, day)
-    as_task(wait_for_input, location, minutes_to_wait(wait_minutes), note())
+    as_task(await_input, workdir, day, location, minutes_to_wait(wait_minutes), note())
     with meter() as progress:
         manifest = run_nightly(location, day, workdir, config, Policy(max_rejects), call=as_task,
                                progress=progress)

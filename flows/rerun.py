@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from juki.dates import parse_business_date
-from juki.flows.common import as_task, juki_flow, meter, publish_counts, workdir_of
+from juki.flows.common import as_task, day_of, juki_flow, meter, publish_counts, workdir_of
 from juki.jobs.rerun import rerun as rerun_job
 
 
@@ -15,7 +14,7 @@ def rerun(job: str, date: str, reason: str, workdir: str | None = None, force: b
     """Run ``job`` (nightly or consistency) for the past business ``date`` (YYYY-MM-DD) again, from the inputs
     its manifest recorded; ``reason`` goes into the run's manifest. workdir: default $JUKI_WORKDIR."""
     with meter() as progress:
-        manifest = rerun_job(job, parse_business_date(date), reason, workdir_of(workdir), force, call=as_task,
+        manifest = rerun_job(job, day_of(date), reason, workdir_of(workdir), force, call=as_task,
                              progress=progress)
     counts = {k: manifest[k] for k in ("notices", "sofusaki_records", "records") if isinstance(manifest.get(k), int)}
     publish_counts("rerun-counts", counts)

@@ -33,7 +33,8 @@ class Meter:
 
     ``live=True`` (a terminal): a bar redrawn in place (``write`` gets text starting with a carriage return),
     ended by a newline when the stage ends. ``live=False`` (a log): a line every ``every`` seconds while a stage
-    runs, nothing for a stage shorter than that. Use as a context manager: the ticker thread stops on exit."""
+    runs, and one when a stage that took that long ends; nothing for a shorter stage. Use as a context manager:
+    the ticker thread stops on exit."""
 
     WIDTH = 24
 
@@ -71,8 +72,8 @@ class Meter:
                 self._draw(now)
                 if finished:
                     self._end_line()
-            elif now - self._last >= self.every and not finished:
-                self._line(now)
+            elif now - (self._started if finished else self._last) >= self.every:
+                self._line(now)  # every few seconds, and at the end of a stage that took that long
             if finished:
                 self._stage = None
 

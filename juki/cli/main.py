@@ -21,12 +21,13 @@ from juki.cli import (
     nightly_cmd,
     reconcile_cmd,
     sample_cmd,
+    serve_cmd,
     validate_cmd,
 )
 from juki.errors import EXIT_UNUSABLE, JukiError
 
 COMMANDS = (layout_cmd, codec_cmd, validate_cmd, nightly_cmd, jobs_cmd, reconcile_cmd, access_cmd, audit_cmd,
-            sample_cmd)
+            sample_cmd, serve_cmd)
 EPILOG = "exit codes: 0 ok, 1 records rejected, 2 input unusable (or a usage error)"
 
 

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from juki import storage
 from juki.dates import shown
 from juki.errors import InputUnusable, UsageError
+from juki.jobs.publish import failures_recorded
+from juki.jobs.workdir import Workdir
 
 INBOX_ENV = "JUKI_INBOX"
 WAIT_ENV = "JUKI_WAIT_MINUTES"
@@ -80,3 +82,11 @@ def wait_for_input(location: str, minutes: float, note: Callable[[str], None] = 
             said = True
         last = size
         sleep(SETTLE_SECONDS if there else max(0.0, min(poll, deadline - now)))
+
+
+def await_input(workdir, business_date: str, location: str, minutes: float,
+                note: Callable[[str], None] = lambda line: None) -> dict:
+    """``wait_for_input`` for a nightly run; a file that did not come is recorded as that run's failure
+    (``juki runs``, WORKDIR/failed/) like any other."""
+    with failures_recorded(Workdir(workdir), "nightly", business_date, None):
+        return wait_for_input(location, minutes, note)
