@@ -4,7 +4,7 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 WORKDIR ?= .juki
 
-.PHONY: install run serve deploy test lint bench clean
+.PHONY: install run serve deploy system-deps test lint bench clean
 
 $(BIN)/juki: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -33,7 +33,11 @@ serve: install
 deploy: install
 	$(BIN)/juki deploy
 
-test: install
+# The suite needs sshd, chromium and a Japanese font: installed when missing and root, else named (.ci/system-deps).
+system-deps:
+	@.ci/system-deps
+
+test: install system-deps
 	$(BIN)/python -m pytest
 
 lint: install

@@ -30,6 +30,7 @@ from juki.dates import shown
 from juki.errors import EXIT_OK, UsageError
 
 POOL = "juki"
+DEFAULT_API = "http://127.0.0.1:4200/api"
 DEPLOYMENTS = ("nightly", "consistency", "rerun")
 STARTUP_SECONDS = 180  # a fresh server migrates its database first: ~15-40 s on a busy 2-core machine
 PATHS = (("inbox", "JUKI_INBOX"), ("workdir", "JUKI_WORKDIR"), ("outbox", "JUKI_OUTBOX"))
@@ -47,6 +48,7 @@ def register(sub) -> None:
     d = sub.add_parser("deploy", help="apply prefect.yaml to the Prefect server of PREFECT_API_URL "
                        "(creates the juki work pool if missing)")
     d.add_argument("--prefect-file", help="the deployments (default: prefect.yaml of the juki-etl folder)")
+    d.add_argument("--api", help=f"the server's API (default: $PREFECT_API_URL, else {DEFAULT_API})")
     d.set_defaults(run=run_deploy)
 
 
@@ -102,10 +104,11 @@ def deploy(base: str, env: dict, file: Path) -> str:
 
 
 def run_deploy(args) -> int:
-    base = os.environ.get("PREFECT_API_URL")
-    if not base:
-        raise UsageError("PREFECT_API_URL is not set: point it at the Prefect server (e.g. http://127.0.0.1:4200/api)")
-    pool = deploy(base.rstrip("/"), dict(os.environ), prefect_file(args.prefect_file))
+    base = (args.api or os.environ.get("PREFECT_API_URL") or DEFAULT_API).rstrip("/")
+    if api(base, "GET", "/health")[0] != 200:
+        raise UsageError(f"no Prefect server answers at {base}: start it (systemctl start prefect-server) "
+                         "or pass --api")
+    pool = deploy(base, dict(os.environ, PREFECT_API_URL=base), prefect_file(args.prefect_file))
     print(f"work pool {POOL}: {pool}; deployments applied: {', '.join(DEPLOYMENTS)}")
     return EXIT_OK
 

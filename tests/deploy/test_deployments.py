@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -22,6 +24,7 @@ import pytest
 import yaml
 
 from tests.deploy.conftest import LATE_DAY, POOL, PROJECT, SAMPLE, PrefectStack
+from tests.deploy.test_systemd import INSTALL, env_file, exec_start
 from tests.nightly.test_side_doors import personal_values, scan
 
 TOKYO = "Asia/Tokyo"
@@ -219,6 +222,28 @@ def test_rerun_completes_and_records_the_reason(prefect_stack, nightly_runs):
     m = manifest(prefect_stack, "nightly", "20260401")
     assert m["rerun"]["reason"] == REASON
     assert m["rerun"]["supersedes"] == first["finished_at"]
+
+
+def test_the_systemd_worker_command_joins_the_pool(prefect_stack):
+    """deploy/systemd/juki-worker.service's command, with deploy/juki.env, run against the served server (its
+    address and paths moved to this test's): a second worker joins the pool, and SIGINT (KillSignal) stops it."""
+    command = [arg.replace(INSTALL, str(PROJECT)) for arg in exec_start("juki-worker.service")]
+    env = prefect_stack.env | {k: v for k, v in env_file().items() if k.startswith("PREFECT_SERVER_")}
+    before = {w["name"] for w in prefect_stack.post(f"/work_pools/{POOL}/workers/filter", {})}
+    worker = subprocess.Popen(command, env=env, cwd=prefect_stack.root, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not {w["name"] for w in prefect_stack.post(f"/work_pools/{POOL}/workers/filter", {})} - before:
+            assert worker.poll() is None, f"the unit's worker exited ({worker.returncode})"
+            assert time.monotonic() < deadline, "the unit's worker did not join the pool"
+            time.sleep(0.5)
+        os.killpg(worker.pid, signal.SIGINT)
+        assert worker.wait(timeout=60) is not None
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
 
 
 def test_ctrl_c_stops_the_worker_and_the_server(prefect_stack):
