@@ -30,8 +30,8 @@ def timed(fn, *args):
 t0 = time.perf_counter()
 m = run_nightly(source, day, wd, call=timed)
 seconds = time.perf_counter() - t0
-result = {"seconds": seconds, "stages": stages, "records": m["read"]["records"], "changes": m["changes"],
-          "notices": m["notices"], "sofusaki": m["sofusaki_records"]}
+result = {"seconds": seconds, "stages": stages, "records": m.read.records, "changes": m.changes,
+          "notices": m.notices, "sofusaki": m.sofusaki_records}
 """
 
 FLOW = """

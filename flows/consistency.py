@@ -18,9 +18,9 @@ def consistency(date: str | None = None, workdir: str | None = None, config: str
     day = day_of(date)
     workdir = workdir_of(workdir)
     with meter() as progress:
-        manifest = run_consistency(day, workdir, config, call=as_task, progress=progress)
+        record = run_consistency(day, workdir, config, call=as_task, progress=progress)
     if outbox := outbox_of(outbox):
         as_task(deliver, workdir, "consistency", day, outbox)
-    counts = {"records": manifest["records"]}
+    counts = record.counts()
     publish_counts("consistency-counts", counts)
     return counts

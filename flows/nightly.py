@@ -28,12 +28,9 @@ def nightly(date: str | None = None, input: str | None = None, workdir: str | No
     location = expected_input(input, day)
     as_task(await_input, workdir, day, location, minutes_to_wait(wait_minutes), note())
     with meter() as progress:
-        manifest = run_nightly(location, day, workdir, config, Policy(max_rejects), call=as_task,
-                               progress=progress)
+        record = run_nightly(location, day, workdir, config, Policy(max_rejects), call=as_task, progress=progress)
     if outbox := outbox_of(outbox):
         as_task(deliver, workdir, "nightly", day, outbox)
-    counts = {"records": manifest["read"]["records"], "rejected": manifest["read"]["input_rejects"],
-              "held": manifest["held"], "notices": manifest["notices"], "sofusaki": manifest["sofusaki_records"],
-              **{f"changes.{k}": v for k, v in manifest["changes"].items()}}
+    counts = record.counts()
     publish_counts("nightly-counts", counts)
     return counts

@@ -14,8 +14,7 @@ def rerun(job: str, date: str, reason: str, workdir: str | None = None, force: b
     """Run ``job`` (nightly or consistency) for the past business ``date`` (YYYY-MM-DD) again, from the inputs
     its manifest recorded; ``reason`` goes into the run's manifest. workdir: default $JUKI_WORKDIR."""
     with meter() as progress:
-        manifest = rerun_job(job, day_of(date), reason, workdir_of(workdir), force, call=as_task,
-                             progress=progress)
-    counts = {k: manifest[k] for k in ("notices", "sofusaki_records", "records") if isinstance(manifest.get(k), int)}
+        outcome = rerun_job(job, day_of(date), reason, workdir_of(workdir), force, call=as_task, progress=progress)
+    counts = outcome.record.counts()
     publish_counts("rerun-counts", counts)
     return counts

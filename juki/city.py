@@ -39,7 +39,7 @@ class CityConfig:
     juminhyo_strict: bool = False
     daitai_moji: dict[str, str] = field(default_factory=dict)
     path: str = ""
-    jyohyo_years: int = 150  # 除票 retention (住民基本台帳法施行令第34条)
+    johyo_years: int = 150  # 除票 retention (住民基本台帳法施行令第34条)
     keep_generations: int = 7  # runs kept per job by `juki purge`
 
 
@@ -89,7 +89,7 @@ def load_config(path) -> CityConfig:
     return CityConfig(str(raw["dantai_code"]), raw["name"], str(raw["prefecture_code"]), office,
                       places["kofu_basho"], places["card_sofu_basho"], raw.get("operator_id", "JUKIETL"),
                       raw.get("terminal_id", "BATCH01"), rule, bool(rule_spec.get("strict", False)), daitai,
-                      str(path), int(retention.get("jyohyo_years", 150)), int(retention.get("keep_generations", 7)))
+                      str(path), int(retention.get("johyo_years", 150)), int(retention.get("keep_generations", 7)))
 
 
 def _load_daitai(path: Path, problems: list[str]) -> dict[str, str]:

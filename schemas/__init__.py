@@ -35,18 +35,16 @@ def schema_for(layout: Layout, context: Context = Context()) -> pa.DataFrameSche
         return pa.DataFrameSchema(columns, strict=False, name=layout.name)
     module, model = MODELS[layout.name]
     for field_id, declared in model.to_schema().columns.items():
-        columns[field_id] = _with(columns[field_id], declared.checks, declared.nullable, declared.unique)
+        columns[field_id] = _with(columns[field_id], declared.checks, declared.unique)
     for field_id, checks in _run_checks(module, context).items():
         columns[field_id] = _with(columns[field_id], checks)
     return pa.DataFrameSchema(columns, strict=False, name=model.Config.name)
 
 
-def _with(column: pa.Column, checks: list[pa.Check], nullable: bool | None = None,
-          unique: bool | None = None) -> pa.Column:
-    """The column with more checks first (domain rules report before generic ones), and the model's say on
-    whether the value is required or unique."""
-    return pa.Column(column.dtype, [*checks, *column.checks],
-                     nullable=column.nullable if nullable is None else nullable,
+def _with(column: pa.Column, checks: list[pa.Check], unique: bool | None = None) -> pa.Column:
+    """The column with the model's checks first (domain rules report before generic ones). Whether a value is
+    required is the layout's say (``required = true`` in its file), never the model's: one place for each fact."""
+    return pa.Column(column.dtype, [*checks, *column.checks], nullable=column.nullable,
                      unique=column.unique if unique is None else unique)
 
 

@@ -84,5 +84,5 @@ def layout_columns(layout: Layout, skips: dict[str, set[str]]) -> dict[str, pa.C
     columns = {}
     for f in layout.data.value_fields:
         checks = kind_checks(f, skips.get(f.id, set())) + code_table_check(layout, f.id)
-        columns[f.id] = pa.Column(pl.Int64 if f.integer else pl.String, checks, nullable=True)
+        columns[f.id] = pa.Column(pl.Int64 if f.integer else pl.String, checks, nullable=not f.required)
     return columns

@@ -3,7 +3,7 @@
 Each function says when a value is right, given the name of its column and of the columns it depends on; the
 model names the check by its rule identifier, which is what a reject reports. The rules themselves live in
 juki.checks.rules (with scalar twins); here they are only applied to the right columns. Null is "not applicable" and
-passes (``ok``): whether a value must be there is the model's ``nullable=False``.
+passes (``ok``): whether a value must be there is the layout's ``required = true``.
 
 (pandera's register_check_method would let models write these as Field keywords, but it imports pandas: the
 polars backend does not need pandas, and neither does juki.)

@@ -29,21 +29,21 @@ class HonninKakunin(pa.DataFrameModel):
     """Domain rules, named by rule identifier. Every field also gets its kind, width and code table from the
     layout (schemas.checks.layout_columns)."""
 
-    juminhyo_code: str = pa.Field(nullable=False)
-    shimei: str = pa.Field(nullable=False)
-    seinengappi: str = pa.Field(nullable=False)
-    seibetsu: str = pa.Field(nullable=False)
-    shichoson_code: str = pa.Field(nullable=False)
-    kojin_bango: str = pa.Field(nullable=False)
-    ido_jiyu: str = pa.Field(nullable=False)
-    ido_ymd: str = pa.Field(nullable=False)
-    gaiji_flag: str = pa.Field(nullable=False)
-    shimei_gaiji_su: int = pa.Field(nullable=True)
-    jusho_gaiji_su: int = pa.Field(nullable=True)
-    tennyu_mae_jusho_gaiji_su: int = pa.Field(nullable=True)
-    seion_kana: str = pa.Field(nullable=True)
-    yubin_bango: str = pa.Field(nullable=True)
-    tennyu_mae_shichoson_code: str = pa.Field(nullable=True)
+    juminhyo_code: str
+    shimei: str
+    seinengappi: str
+    seibetsu: str
+    shichoson_code: str
+    kojin_bango: str
+    ido_jiyu: str
+    ido_ymd: str
+    gaiji_flag: str
+    shimei_gaiji_su: int
+    jusho_gaiji_su: int
+    tennyu_mae_jusho_gaiji_su: int
+    seion_kana: str
+    yubin_bango: str
+    tennyu_mae_shichoson_code: str
 
     _gaiji_counts = rule("gaiji_su.mismatch", *GAIJI_COUNTS, holds=lambda c: gaiji_count_of(c, GAIJI_COUNTS[c]))
     _gaiji_flag = rule("gaiji_flag.mismatch", "gaiji_flag",

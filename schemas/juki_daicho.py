@@ -23,27 +23,27 @@ class JukiDaicho(pa.DataFrameModel):
     """Domain rules, named by rule identifier. Every field also gets its kind, width and code table from the
     layout (schemas.checks.layout_columns)."""
 
-    kojin_bango: str = pa.Field(nullable=True)
-    shikibetsu_bango: str = pa.Field(nullable=False)
-    shojo_flag: str = pa.Field(nullable=False)
-    jumin_shubetsu: str = pa.Field(nullable=False)
-    juminhyo_code: str = pa.Field(nullable=False)
-    shimei: str = pa.Field(nullable=False)
-    seibetsu: str = pa.Field(nullable=False)
-    seinengappi: str = pa.Field(nullable=False)
-    seinengappi_wareki: str = pa.Field(nullable=True)
-    seinengappi_fusho_code: str = pa.Field(nullable=True)
-    yubin_bango: str = pa.Field(nullable=True)
-    zen_yubin_bango: str = pa.Field(nullable=True)
-    tenshutsu_yubin_bango: str = pa.Field(nullable=True)
-    jumin_ido_ymd: str = pa.Field(nullable=True)
+    kojin_bango: str
+    shikibetsu_bango: str
+    shojo_flag: str
+    jumin_shubetsu: str
+    juminhyo_code: str
+    shimei: str
+    seibetsu: str
+    seinengappi: str
+    seinengappi_wareki: str
+    seinengappi_fusho_code: str
+    yubin_bango: str
+    zen_yubin_bango: str
+    tenshutsu_yubin_bango: str
+    jumin_ido_ymd: str
 
     _unique = rule("unique", "shikibetsu_bango", "juminhyo_code", holds=unique_key)
     _kojin_length = rule("kojin_bango.length", "kojin_bango", holds=kojin_bango_length)
     _kojin_check_digit = rule("kojin_bango.check_digit", "kojin_bango", holds=kojin_bango_check_digit)
     _kojin_unique = rule("kojin_bango.duplicate_active", "kojin_bango",
                          holds=lambda c: unique_among_active(c, "shojo_flag"))
-    _shojo = rule("shojo.mismatch", "shojo_flag", holds=lambda c: shojo_agrees(c, "jyohyo_ido_ymd"))
+    _shojo = rule("shojo.mismatch", "shojo_flag", holds=lambda c: shojo_agrees(c, "johyo_ido_ymd"))
     _birth = rule("birth_date.not_real", "seinengappi", holds=real_or_fusho)
     _wareki = rule("wareki.mismatch", "seinengappi_wareki",
                    holds=lambda c: wareki_matches(c, "nengo_code", "seinengappi"))
@@ -59,5 +59,5 @@ class JukiDaicho(pa.DataFrameModel):
 
 
 SKIP = {"seinengappi": {"kind.date"}}  # 不詳 dates are legal 生年月日: birth_date.not_real checks them instead
-FILE_DATE_FIELDS = ("jumin_ido_ymd", "jyohyo_ido_ymd")
+FILE_DATE_FIELDS = ("jumin_ido_ymd", "johyo_ido_ymd")
 JUMINHYO_CODE_FIELDS = ("juminhyo_code",)

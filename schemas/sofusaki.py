@@ -45,41 +45,41 @@ class Sofusaki(pa.DataFrameModel):
     """Domain rules, named by rule identifier. Every field also gets its kind, width and code table from the
     layout (schemas.checks.layout_columns)."""
 
-    sofusaki_kanri_bango: str = pa.Field(nullable=False)
-    shichoson_code: str = pa.Field(nullable=False)
-    juminhyo_code: str = pa.Field(nullable=False)
-    shimei: str = pa.Field(nullable=False)
-    seinengappi: str = pa.Field(nullable=False)
-    seibetsu: str = pa.Field(nullable=False)
-    kojin_bango: str = pa.Field(nullable=False)
-    gaiji_flag: str = pa.Field(nullable=False)
-    yubin_bango: str = pa.Field(nullable=True)
-    sofusaki_yubin_bango: str = pa.Field(nullable=True)
-    daitai_shimei: str = pa.Field(nullable=True)
-    daitai_jusho: str = pa.Field(nullable=True)
+    sofusaki_kanri_bango: str
+    shichoson_code: str
+    juminhyo_code: str
+    shimei: str
+    seinengappi: str
+    seibetsu: str
+    kojin_bango: str
+    gaiji_flag: str
+    yubin_bango: str
+    sofusaki_yubin_bango: str
+    daitai_shimei: str
+    daitai_jusho: str
     # 項目長 and 外字数 of the length-prefixed items
-    sofusaki_jusho_len: int = pa.Field(nullable=True)
-    sofusaki_jusho_gaiji_su: int = pa.Field(nullable=True)
-    sofusaki_shimei_len: int = pa.Field(nullable=True)
-    sofusaki_shimei_gaiji_su: int = pa.Field(nullable=True)
-    shichoson_mei_len: int = pa.Field(nullable=True)
-    shichoson_jusho_len: int = pa.Field(nullable=True)
-    shichoson_jusho_gaiji_su: int = pa.Field(nullable=True)
-    kofu_basho_mei_len: int = pa.Field(nullable=True)
-    kofu_basho_mei_gaiji_su: int = pa.Field(nullable=True)
-    kofu_basho_jusho_len: int = pa.Field(nullable=True)
-    kofu_basho_jusho_gaiji_su: int = pa.Field(nullable=True)
-    card_sofu_basho_mei_len: int = pa.Field(nullable=True)
-    card_sofu_basho_mei_gaiji_su: int = pa.Field(nullable=True)
-    card_sofu_basho_jusho_len: int = pa.Field(nullable=True)
-    card_sofu_basho_jusho_gaiji_su: int = pa.Field(nullable=True)
-    shimei_len: int = pa.Field(nullable=True)
-    shimei_gaiji_su: int = pa.Field(nullable=True)
-    shimei_kana_len: int = pa.Field(nullable=True)
-    jusho_len: int = pa.Field(nullable=True)
-    jusho_gaiji_su: int = pa.Field(nullable=True)
-    daitai_shimei_len: int = pa.Field(nullable=True)
-    daitai_jusho_len: int = pa.Field(nullable=True)
+    sofusaki_jusho_len: int
+    sofusaki_jusho_gaiji_su: int
+    sofusaki_shimei_len: int
+    sofusaki_shimei_gaiji_su: int
+    shichoson_mei_len: int
+    shichoson_jusho_len: int
+    shichoson_jusho_gaiji_su: int
+    kofu_basho_mei_len: int
+    kofu_basho_mei_gaiji_su: int
+    kofu_basho_jusho_len: int
+    kofu_basho_jusho_gaiji_su: int
+    card_sofu_basho_mei_len: int
+    card_sofu_basho_mei_gaiji_su: int
+    card_sofu_basho_jusho_len: int
+    card_sofu_basho_jusho_gaiji_su: int
+    shimei_len: int
+    shimei_gaiji_su: int
+    shimei_kana_len: int
+    jusho_len: int
+    jusho_gaiji_su: int
+    daitai_shimei_len: int
+    daitai_jusho_len: int
 
     _lengths = rule("komoku_len.mismatch", *LENGTHS, holds=lambda c: byte_length_of(c, LENGTHS[c]))
     _gaiji_counts = rule("gaiji_su.mismatch", *GAIJI_COUNTS, holds=lambda c: gaiji_count_of(c, GAIJI_COUNTS[c]))

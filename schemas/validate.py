@@ -15,7 +15,7 @@ import polars as pl
 from pandera.config import ValidationDepth, config_context
 
 from juki import rejects as rj
-from juki.checks.catalogue import rule_for
+from juki.checks.catalogue import rejects_where
 from juki.checks.context import Context
 from juki.checks.policy import merge_rejects, rejected_records
 from juki.codec.reader import RECORD_NO
@@ -49,28 +49,20 @@ def validate_frame(df: pl.DataFrame, layout: Layout, context: Context = Context(
                             Where(file=name, field=row["column"])) from None
     offsets = {f.id: f.offset for f in layout.data.value_fields}
     record_nos = df.get_column(RECORD_NO) if RECORD_NO in df.columns else pl.Series(range(2, df.height + 2))
-    rule_ids = [_rule_id(c) for c in cases["check"].to_list()]
-    out = pl.DataFrame({
+    found = pl.DataFrame({
         "record_no": record_nos.gather(cases["index"]).cast(pl.Int64),
         "field": cases["column"],
         "offset": cases["column"].replace_strict(offsets, default=None, return_dtype=pl.Int64),
-        "rule": rule_ids,
-        "severity": [_severity(r, juminhyo_strict) for r in rule_ids],
-        "message": [rule_for(r).message for r in rule_ids],
+        "rule": [_rule_id(c) for c in cases["check"].to_list()],
     })
-    return rj.conform(out).unique().sort("record_no", "offset", "rule")
+    strict = frozenset({"juminhyo_code.check_digit"} if juminhyo_strict else ())
+    return rejects_where(found, strict).unique().sort("record_no", "offset", "rule")
 
 
 def _rule_id(check: str) -> str:
     """Checks are named by their rule identifiers; pandera's own checks are mapped to ours."""
     name = check.split("(", 1)[0]
     return _BUILTIN.get(name, name)
-
-
-def _severity(rule_id: str, juminhyo_strict: bool) -> str:
-    if rule_id == "juminhyo_code.check_digit" and juminhyo_strict:
-        return rj.ERROR
-    return rule_for(rule_id).severity
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import pytest
 
 from juki.cli.main import main
 from juki.jobs.nightly import run_nightly
+from juki.jobs.record import NightlyRecord
 from juki.layout import Layout
 
 
@@ -55,12 +56,12 @@ def sample_input(day: str) -> str:
     return str(SAMPLE / f"juki_daicho_{day}.dat")
 
 
-def run_days(workdir: Path, days=DAYS) -> list[dict]:
+def run_days(workdir: Path, days=DAYS) -> list[NightlyRecord]:
     return [run_nightly(sample_input(d), d, workdir) for d in days]
 
 
 @pytest.fixture(scope="session")
-def sample_runs(tmp_path_factory) -> tuple[Path, list[dict]]:
+def sample_runs(tmp_path_factory) -> tuple[Path, list[NightlyRecord]]:
     workdir = tmp_path_factory.mktemp("nightly") / "wd"
     return workdir, run_days(workdir)
 

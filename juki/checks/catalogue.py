@@ -6,16 +6,30 @@ what the report prints once per rule. A rule missing here is a programming error
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import polars as pl
+
+from juki import rejects as rj
 from juki.rejects import ERROR, WARNING
 
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule as people meet it (after frictionless's error types: a code, a message, a description)."""
+
     severity: str
     message: str
     explanation: str
+    id: str = ""
+
+    def rejects(self, frame: pl.DataFrame, field: str, key: str | None = None) -> pl.DataFrame:
+        """One reject of this rule for each row of ``frame`` (its ``record_no``, and ``key`` where a record number
+        cannot say which person), in the shape of juki.rejects: never a value."""
+        return rejects_where(frame.select(
+            pl.col("record_no").cast(pl.Int64), pl.lit(field).alias("field"),
+            pl.lit(None, pl.Int64).alias("offset"), pl.lit(self.id).alias("rule"),
+            (pl.col(key) if key else pl.lit(None, pl.String)).alias("key")))
 
 
 RULES: dict[str, Rule] = {
@@ -81,6 +95,22 @@ RULES: dict[str, Rule] = {
 }
 
 
+RULES = {rule_id: replace(rule, id=rule_id) for rule_id, rule in RULES.items()}
+
+
 def rule_for(rule_id: str) -> Rule:
     """The rule, looking up families (code_table.seibetsu → code_table) as well as exact identifiers."""
-    return RULES.get(rule_id) or RULES[rule_id.split(".", 1)[0]]
+    rule = RULES.get(rule_id) or RULES[rule_id.split(".", 1)[0]]
+    return rule if rule.id == rule_id else replace(rule, id=rule_id)
+
+
+def rejects_where(found: pl.DataFrame, strict: frozenset[str] = frozenset()) -> pl.DataFrame:
+    """Reject rows for what was found (record_no, field, offset, rule[, key]): each rule's severity and message
+    from the catalogue, a warning made an error where the city made its rule ``strict``. The one place a
+    reject row is made from a rule."""
+    rules = found["rule"].unique().to_list()
+    severity = {r: rj.ERROR if r in strict else rule_for(r).severity for r in rules}
+    message = {r: rule_for(r).message for r in rules}
+    return rj.conform(found.with_columns(
+        pl.col("rule").replace_strict(severity, return_dtype=pl.String).alias("severity"),
+        pl.col("rule").replace_strict(message, return_dtype=pl.String).alias("message")))

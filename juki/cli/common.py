@@ -13,6 +13,7 @@ from juki import storage
 from juki.dates import parse_business_date
 from juki.errors import UsageError, Where
 from juki.jobs.publish import deliver
+from juki.jobs.record import NightlyRecord
 from juki.rejects import summarize
 
 STAGES = {"read_input": "read and validate the 住民基本台帳ファイル",
@@ -57,21 +58,19 @@ def staged(fn, *args):
 def deliver_outputs(args, job: str, day: str) -> None:
     if args.outbox:
         done = deliver(args.workdir, job, day, args.outbox)
-        print(f"  delivered {len(done['files'])} file(s) to {storage.display_name(args.outbox)}")
+        print(f"  delivered {len(done.files)} file(s) to {storage.display_name(args.outbox)}")
 
 
-def print_summary(m: dict) -> None:
-    read = m.get("read", {})
-    print(f"nightly {m['business_date']}: {read.get('records', 0):,} records read, "
-          f"{read.get('input_rejects', 0):,} rejected, {m.get('held', 0):,} held for manual review")
-    if m.get("baseline"):
+def print_summary(m: NightlyRecord) -> None:
+    print(f"nightly {m.business_date}: {m.read.records:,} records read, "
+          f"{m.read.input_rejects:,} rejected, {m.held:,} held for manual review")
+    if m.baseline:
         print("  baseline: first run, the snapshot is made and no notices are sent")
-    for kind, n in sorted(m.get("changes", {}).items()):
+    for kind, n in sorted(m.changes.items()):
         print(f"  {kind:<14} {n:>8,}")
-    seq = m.get("sequence", {})
-    print(f"  change notices {m.get('notices', 0):,} (更新順番号 {seq.get('first')}–{seq.get('last')}), "
-          f"送付先情報 {m.get('sofusaki_records', 0):,}")
-    print(f"  outputs in {m['dir']}")
+    print(f"  change notices {m.notices:,} (更新順番号 {m.sequence.first}–{m.sequence.last}), "
+          f"送付先情報 {m.sofusaki_records:,}")
+    print(f"  outputs in {m.dir}")
 
 
 def print_reject_summary(rejects: pl.DataFrame, location, stream=None, source: str | None = None,

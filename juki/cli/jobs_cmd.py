@@ -11,6 +11,7 @@ from juki.dates import shown
 from juki.errors import EXIT_OK
 from juki.jobs.consistency import run_consistency
 from juki.jobs.publish import deliver
+from juki.jobs.record import NightlyRecord
 from juki.jobs.rerun import JOBS, history, rerun
 
 
@@ -46,34 +47,35 @@ def register(sub) -> None:
 def run_consistency_cmd(args) -> int:
     with meter() as progress:
         m = run_consistency(args.date, args.workdir, args.config, call=staged, progress=progress)
-    print(f"consistency {m['business_date']}: {m['records']:,} records")
-    for role, out in m["outputs"].items():
-        print(f"  {role:<10} {out['file']}  {out['sha256']}")
-    print(f"  outputs in {m['dir']}")
+    print(f"consistency {m.business_date}: {m.records:,} records")
+    for role, out in m.outputs.items():
+        print(f"  {role:<10} {out.file}  {out.sha256}")
+    print(f"  outputs in {m.dir}")
     deliver_outputs(args, "consistency", args.date)
     return EXIT_OK
 
 
 def run_deliver(args) -> int:
     done = deliver(args.workdir, args.job, args.date, args.outbox)
-    for f in done["files"]:
+    for f in done.files:
         print(f"  {f['location']}  {f['sha256']}")
-    print(f"delivered {len(done['files'])} file(s) of {args.job} {args.date}")
+    print(f"delivered {len(done.files)} file(s) of {args.job} {args.date}")
     return EXIT_OK
 
 
 def run_rerun(args) -> int:
     with meter() as progress:
-        m = rerun(args.job, args.date, args.reason, args.workdir, args.force, call=staged, progress=progress)
-    if args.job == "nightly":
+        outcome = rerun(args.job, args.date, args.reason, args.workdir, args.force, call=staged, progress=progress)
+    m = outcome.record
+    if isinstance(m, NightlyRecord):
         print_summary(m)
     else:
-        print(f"consistency {m['business_date']}: {m['records']:,} records, outputs in {m['dir']}")
-    print(f"  rerun recorded: reason and operator in {m['dir']}/manifest.json")
-    if m["rerun"]["changed_inputs"]:
-        print(f"  forced although these changed: {', '.join(m['rerun']['changed_inputs'])}")
-    if m["later_runs"]:
-        print(f"  note: later runs ({', '.join(m['later_runs'])}) were made from the superseded outputs; "
+        print(f"consistency {m.business_date}: {m.records:,} records, outputs in {m.dir}")
+    print(f"  rerun recorded: reason and operator in {m.dir}/manifest.json")
+    if m.rerun.changed_inputs:
+        print(f"  forced although these changed: {', '.join(m.rerun.changed_inputs)}")
+    if outcome.later_runs:
+        print(f"  note: later runs ({', '.join(outcome.later_runs)}) were made from the superseded outputs; "
               "rerun them too if this one changed anything", file=sys.stderr)
     return EXIT_OK
 

@@ -17,6 +17,7 @@ from juki.city import load_config
 from juki.errors import UsageError, Where
 from juki.jobs import manifest as runinfo
 from juki.jobs import publish as jobs
+from juki.jobs.record import ConsistencyRecord, Rerun
 from juki.jobs.workdir import Workdir
 from juki.layout import load_layout
 from juki.progress import Progress, silent
@@ -32,7 +33,7 @@ class ConsistencyRun:
     staging: str
     snapshot_dir: str
     config: str
-    rerun: dict | None = None
+    rerun: Rerun | None = None
     progress: Progress = field(default=silent, compare=False, repr=False)
 
 
@@ -43,11 +44,11 @@ def consistency_run(business_date: str, workdir=None, config=None, rerun=None,
     with wd.lock(JOB):
         wd.recover(JOB)
         nightly = wd.run_dir("nightly", business_date)
-        manifests = {m["business_date"]: m for m in wd.manifests("nightly")}
+        manifests = {m.business_date: m for m in wd.manifests("nightly")}
         if business_date not in manifests:
             raise UsageError(f"no nightly run for {business_date}: the consistency files are made from its snapshot",
                              Where(file=str(nightly)))
-        config_path = str(config or manifests[business_date]["run"]["config"])
+        config_path = str(config or manifests[business_date].run.config)
         with wd.staging(JOB, business_date) as staging, jobs.failures_recorded(wd, JOB, business_date, rerun):
             yield ConsistencyRun(business_date, str(wd.root), str(staging), str(nightly), config_path, rerun,
                                  progress)
@@ -71,16 +72,16 @@ def write_files(run: ConsistencyRun) -> dict:
                      "config_sha256": storage.sha256_of(run.config)}}
 
 
-def commit(run: ConsistencyRun, steps: dict) -> dict:
-    manifest = runinfo.manifest(JOB, run.business_date, runinfo.run_params(run), steps)
-    return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), manifest)
+def commit(run: ConsistencyRun, steps: dict) -> ConsistencyRecord:
+    record = runinfo.completed(ConsistencyRecord, run, steps)
+    return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), record)
 
 
 STEPS = (write_files,)
 
 
 def run_consistency(business_date: str, workdir=None, config=None, rerun=None, call=jobs.direct,
-                    progress: Progress = silent) -> dict:
+                    progress: Progress = silent) -> ConsistencyRecord:
     with consistency_run(business_date, workdir, config, rerun, progress) as run:
         steps = {step.__name__: call(step, run) for step in STEPS}
         return call(commit, run, steps)

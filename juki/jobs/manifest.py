@@ -1,4 +1,5 @@
-"""What a run leaves for people: manifest (JSON), reject and manual-review files (CSV), a report (HTML).
+"""What a run leaves for people: its record (manifest.json, see record.py), reject and manual-review files (CSV),
+and a report (HTML) rendered from the same record.
 
 None holds a personal value: counts, hashes, record numbers, rule identifiers, and the 住民票コード only where a
 record must be named (manual review). Every file is written atomically and owner-only.
@@ -7,18 +8,21 @@ record must be named (manual review). Every file is written atomically and owner
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import subprocess
 from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
 from juki import storage
 from juki.dates import now_utc
+from juki.jobs.record import ConsistencyRecord, NightlyRecord, Rerun
 from juki.jobs.report import Report, Section
+
+R = TypeVar("R", NightlyRecord, ConsistencyRecord)
 
 
 def code_version() -> str:
@@ -42,28 +46,26 @@ def operator() -> str:
 
 
 def run_params(run) -> dict:
-    """A run's parameters as the manifest records them: its data fields, not what it holds in memory."""
-    return {f.name: getattr(run, f.name) for f in fields(run) if f.compare}
+    """A run's parameters as the record keeps them: its data fields, not what it holds in memory."""
+    return {f.name: getattr(run, f.name) for f in fields(run) if f.compare and f.name not in ("staging", "rerun")}
 
 
-def manifest(job: str, business_date: str, run: dict, steps: dict, **extra) -> dict:
-    """The run's record: what ran, on what (locations and hashes), by whom, with which code, and the counts."""
-    params = {k: (storage.display_name(v) if k == "input" else v) for k, v in run.items()
-              if k not in ("staging", "rerun")}
-    body = {"job": job, "business_date": business_date, "status": "completed", "finished_at": now_utc(),
-            "operator": operator(), "code_version": code_version(), "run": params, "rerun": run.get("rerun")}
+def completed(kind: type[R], run, steps: dict, **extra) -> R:
+    """The record of a run that completed: what ran, on what, by whom, with which code, and the counts its steps
+    returned (``read_input``'s under ``read``)."""
+    params = run_params(run)
+    if "input" in params:
+        params["input"] = storage.display_name(params["input"])
+    body = {"business_date": run.business_date, "finished_at": now_utc(), "operator": operator(),
+            "code_version": code_version(), "run": params, "rerun": run.rerun}
     for name, values in steps.items():
         body.update(values if name != "read_input" else {"read": values})
-    return body | extra
+    return kind.model_validate(body | extra)
 
 
-def write_manifest(manifest: dict, path: Path) -> None:
-    with storage.atomic_output(path) as sink:
-        sink.write(json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8") + b"\n")
-
-
-def read_manifest(path: Path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def rerun_info(reason: str, forced: bool, changed: list[str], supersedes: str) -> Rerun:
+    return Rerun(reason=reason, operator=operator(), requested_at=now_utc(), forced=forced, changed_inputs=changed,
+                 supersedes=supersedes)
 
 
 def write_rejects(rejects: pl.DataFrame, path) -> dict:
@@ -71,26 +73,26 @@ def write_rejects(rejects: pl.DataFrame, path) -> dict:
     return {"file": Path(str(path)).name, "sha256": storage.write_csv(rejects, path), "records": rejects.height}
 
 
-def write_held(held: pl.DataFrame, path: Path) -> dict:
-    """The manual-review list: which record, which 住民票コード, what change waits, and why it was held."""
-    return write_rejects(held, path)
-
-
-def write_report(manifest: dict, path: Path) -> None:
-    changes = manifest.get("changes", {})
-    rows = [[kind, n] for kind, n in sorted(changes.items())]
-    read = manifest.get("read", {})
+def write_report(record: NightlyRecord | ConsistencyRecord, path: Path) -> None:
+    outputs = Section("Outputs", ["file", "records", "sha256"],
+                      [[o.file, o.records, o.sha256] for o in record.outputs.values()])
+    common = [("input", record.read.input), ("input sha256", record.read.input_sha256),
+              ("operator", record.operator), ("code", record.code_version)]
+    if isinstance(record, ConsistencyRecord):
+        Report(title=f"consistency {record.business_date}", verdict="completed", ok=True,
+               facts=[*common[:2], ("records in each file", record.records), *common[2:]],
+               sections=[outputs]).write(path)
+        return
+    seq = record.sequence
     Report(
-        title=f"{manifest['job']} {manifest['business_date']}",
-        verdict="completed" + (" (baseline: no notices on the first run)" if manifest.get("baseline") else ""),
+        title=f"nightly {record.business_date}",
+        verdict="completed" + (" (baseline: no notices on the first run)" if record.baseline else ""),
         ok=True,
-        facts=[("input", read.get("input")), ("input sha256", read.get("input_sha256")),
-               ("records read", read.get("records")), ("records rejected", read.get("input_rejects")),
-               ("snapshot records", manifest.get("snapshot_records")), ("held for manual review", manifest.get("held")),
-               ("change notices", manifest.get("notices")), ("送付先情報 records", manifest.get("sofusaki_records")),
-               ("更新順番号", "{first}–{last}".format(**manifest.get("sequence", {"first": "", "last": ""}))),
-               ("operator", manifest["operator"]), ("code", manifest["code_version"])],
-        sections=[Section("Changes by kind", ["kind", "count"], rows),
-                  Section("Outputs", ["file", "records", "sha256"],
-                          [[o["file"], o["records"], o["sha256"]] for o in manifest.get("outputs", {}).values()])],
+        facts=[*common[:2], ("records read", record.read.records), ("records rejected", record.read.input_rejects),
+               ("snapshot records", record.snapshot_records), ("held for manual review", record.held),
+               ("change notices", record.notices), ("送付先情報 records", record.sofusaki_records),
+               ("更新順番号", f"{seq.first}–{seq.last}"),
+               *common[2:]],
+        sections=[Section("Changes by kind", ["kind", "count"], [[k, n] for k, n in sorted(record.changes.items())]),
+                  outputs],
     ).write(path)

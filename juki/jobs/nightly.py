@@ -23,6 +23,7 @@ from juki.codec.reader import ReadResult, scan_records
 from juki.errors import InputUnusable, RecordsRejected, UsageError, Where
 from juki.jobs import manifest as runinfo
 from juki.jobs import publish as jobs
+from juki.jobs.record import NightlyRecord, Rerun
 from juki.jobs.workdir import Workdir
 from juki.layout import load_layout
 from juki.progress import Progress, silent
@@ -46,7 +47,7 @@ class NightlyRun:
     last_seq: int
     max_rejects: int | None = 0
     max_percent: float | None = None
-    rerun: dict | None = None
+    rerun: Rerun | None = None
     handoff: Handoff = field(default_factory=lambda: Handoff(), compare=False, repr=False)
     progress: Progress = field(default=silent, compare=False, repr=False)
 
@@ -83,12 +84,12 @@ class Handoff:
 
 @contextmanager
 def nightly_run(input: str, business_date: str, workdir=None, config=None, policy: Policy = Policy(),  # noqa: B008
-                rerun: dict | None = None, progress: Progress = silent) -> Iterator[NightlyRun]:
+                rerun: Rerun | None = None, progress: Progress = silent) -> Iterator[NightlyRun]:
     """Lock the job, tidy what a crash left, check the date, find the prior run, open a staging folder."""
     wd = Workdir(workdir)
     with wd.lock(JOB):
         wd.recover(JOB)
-        done = [m["business_date"] for m in wd.manifests(JOB)]
+        done = [m.business_date for m in wd.manifests(JOB)]
         if done and business_date < done[-1] and rerun is None:
             raise UsageError(f"business date {business_date} is older than the last processed one ({done[-1]}); "
                              "use `juki rerun` to process a past date again")
@@ -97,7 +98,7 @@ def nightly_run(input: str, business_date: str, workdir=None, config=None, polic
         load_config(config_path)  # fail now, with the configuration's own message, not in the middle
         with wd.staging(JOB, business_date) as staging, jobs.failures_recorded(wd, JOB, business_date, rerun):
             run = NightlyRun(str(input), business_date, str(wd.root), str(staging), config_path,
-                             prior["dir"] if prior else None, prior["sequence"]["last"] if prior else 0,
+                             prior.dir if prior else None, prior.sequence.last if prior else 0,
                              policy.max_rejects, policy.max_percent, rerun, progress=progress)
             try:
                 yield run
@@ -219,15 +220,14 @@ def write_outputs(run: NightlyRun) -> dict:
             "sofusaki_records": sofu.height, "notices": rows.height}
 
 
-def commit(run: NightlyRun, steps: dict) -> dict:
+def commit(run: NightlyRun, steps: dict) -> NightlyRecord:
     """Manifest, human files, temporary files with personal data gone, then the one rename that publishes."""
     snapshot = run.path("snapshot.parquet")
     files = {"rejects": runinfo.write_rejects(run.load("rejects"), run.path("rejects.csv")),
-             "held": runinfo.write_held(run.load("held"), run.path("held.csv"))}
-    manifest = runinfo.manifest(JOB, run.business_date, runinfo.run_params(run), steps,
-                                snapshot={"file": snapshot.name, "sha256": storage.sha256_of(snapshot)},
-                                files=files)
-    return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), manifest,
+             "held": runinfo.write_rejects(run.load("held"), run.path("held.csv"))}
+    record = runinfo.completed(NightlyRecord, run, steps, files=files,
+                               snapshot={"file": snapshot.name, "sha256": storage.sha256_of(snapshot)})
+    return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), record,
                         temporary=("source.arrow", "changes.arrow", "held.arrow", "rejects.arrow"))
 
 
@@ -235,7 +235,7 @@ STEPS: tuple[Callable[[NightlyRun], dict], ...] = (read_input, derive_and_diff, 
 
 
 def run_nightly(input: str, business_date: str, workdir=None, config=None, policy: Policy = Policy(),  # noqa: B008
-                rerun: dict | None = None, call=jobs.direct, progress: Progress = silent) -> dict:
+                rerun: Rerun | None = None, call=jobs.direct, progress: Progress = silent) -> NightlyRecord:
     """The whole job; ``call`` lets an orchestrator run each step its own way (flows/nightly.py), ``progress``
     hears how the long stages go (juki/progress.py)."""
     with nightly_run(input, business_date, workdir, config, policy, rerun, progress) as run:

@@ -6,7 +6,6 @@ and the report, removes the temporary files that held personal data, and renames
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from juki.dates import now_utc
 from juki.errors import InputUnusable, JukiError, Where
 from juki.jobs import manifest as runinfo
 from juki.jobs import runlog
+from juki.jobs.record import DeliveryRecord, FailedRecord, NightlyRecord, Rerun, RunRecord, read_record, write_record
 from juki.jobs.workdir import Workdir
 from juki.layout import Layout
 from juki.progress import Progress, silent
@@ -46,78 +46,76 @@ def copy_output(staging: Path, source: str, name: str, layout: Layout, header: d
             "layout_hash": layout.content_hash}
 
 
-def publish(workdir: str, job: str, business_date: str, staging: Path, manifest: dict,
-            temporary: tuple[str, ...] = ()) -> dict:
+def publish(workdir: str, job: str, business_date: str, staging: Path, record: RunRecord,
+            temporary: tuple[str, ...] = ()) -> RunRecord:
     for name in temporary:
         (staging / name).unlink(missing_ok=True)
-    runinfo.write_report(manifest, staging / "report.html")
-    runinfo.write_manifest(manifest, staging / "manifest.json")
+    runinfo.write_report(record, staging / "report.html")
+    write_record(record, staging / "manifest.json")
     wd = Workdir(workdir)
     wd.keep_history(job, business_date)
     final = wd.commit(staging, job, business_date)
-    log_run(workdir, job, "completed", manifest)
-    return manifest | {"dir": str(final)}
+    log_run(workdir, job, "completed", record)
+    return record.model_copy(update={"dir": str(final)})
 
 
-def log_run(workdir: str, job: str, outcome: str, manifest: dict) -> None:
+def log_run(workdir: str, job: str, outcome: str, record: RunRecord) -> None:
     """One run-log line per run: inputs and outputs by location and SHA-256, counts, never values."""
-    read = manifest.get("read", {})
-    inputs = [{"location": read.get("input"), "sha256": read.get("input_sha256")},
-              {"location": manifest.get("run", {}).get("config"), "sha256": read.get("config_sha256")}]
-    outputs = [{"file": o["file"], "sha256": o["sha256"], "records": o["records"]}
-               for o in manifest.get("outputs", {}).values()]
-    if "snapshot" in manifest:
-        outputs.append(manifest["snapshot"])
-    counts = {k: v for k, v in {**read, **manifest}.items() if isinstance(v, int) and not isinstance(v, bool)}
-    counts |= {f"changes.{k}": v for k, v in manifest.get("changes", {}).items()}
-    rerun = manifest.get("rerun")
+    inputs, outputs = [], []
+    if not isinstance(record, FailedRecord):
+        inputs = [{"location": record.read.input, "sha256": record.read.input_sha256},
+                  {"location": record.run.config, "sha256": record.read.config_sha256}]
+        outputs = [{"file": o.file, "sha256": o.sha256, "records": o.records} for o in record.outputs.values()]
+    if isinstance(record, NightlyRecord):
+        outputs.append({"file": record.snapshot.file, "sha256": record.snapshot.sha256})
+    rerun = record.rerun
     name = f"rerun {job}" if rerun else job
-    runlog.append(workdir, name, outcome, manifest["business_date"], [i for i in inputs if i["location"]],
-                  outputs, counts, {"reason": rerun["reason"], "forced": rerun["forced"]} if rerun else None)
+    runlog.append(workdir, name, outcome, record.business_date, inputs, outputs, record.counts(),
+                  {"reason": rerun.reason, "forced": rerun.forced} if rerun else None)
 
 
 def load_snapshot(run_dir: Path) -> pl.DataFrame:
     """A nightly run's snapshot, after checking it is the one its manifest recorded."""
     path = run_dir / "snapshot.parquet"
-    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-    if not path.exists() or storage.sha256_of(path) != manifest["snapshot"]["sha256"]:
+    record = read_record(run_dir / "manifest.json")
+    if not isinstance(record, NightlyRecord) or not path.exists() or storage.sha256_of(path) != record.snapshot.sha256:
         raise InputUnusable("the snapshot is missing or does not match its manifest (corrupted?); "
                             "restore it or rerun that date", Where(file=str(path)))
     return pl.read_parquet(path)
 
 
 @contextmanager
-def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: dict | None) -> Iterator[None]:
+def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: Rerun | None) -> Iterator[None]:
     """A run that fails leaves a manifest saying so (status, reason, counts only) for `juki runs`."""
     try:
         yield
     except BaseException as e:
         reason = str(e) if isinstance(e, JukiError) else f"{type(e).__name__} (details withheld)"
         failed = wd.failed_dir(job, business_date)
-        manifest = {"job": job, "business_date": business_date, "status": "failed", "finished_at": now_utc(),
-                    "operator": runinfo.operator(), "code_version": runinfo.code_version(),
-                    "error": reason.splitlines()[0], "rerun": rerun}
-        runinfo.write_manifest(manifest, failed / "manifest.json")
-        log_run(str(wd.root), job, f"failed: {manifest['error']}", manifest)
+        record = FailedRecord(job=job, business_date=business_date, finished_at=now_utc(),
+                              operator=runinfo.operator(), code_version=runinfo.code_version(),
+                              error=reason.splitlines()[0], rerun=rerun)
+        write_record(record, failed / "manifest.json")
+        log_run(str(wd.root), job, f"failed: {record.error}", record)
         raise
 
 
-def deliver(workdir, job: str, business_date: str, outbox: str) -> dict:
+def deliver(workdir, job: str, business_date: str, outbox: str) -> DeliveryRecord:
     """Copy a committed run's outputs to an outbox (a folder or URL), each checked against its manifest hash.
 
     The run stays committed whatever happens here: a failed delivery is simply tried again (`juki deliver`)."""
     run_dir = Workdir(workdir).run_dir(job, business_date)
-    manifest = runinfo.read_manifest(run_dir / "manifest.json")
+    record = read_record(run_dir / "manifest.json")
     delivered = []
-    for out in manifest.get("outputs", {}).values():
-        target = f"{outbox.rstrip('/')}/{out['file']}"
-        sha = storage.copy_file(run_dir / out["file"], target)
-        if sha != out["sha256"]:
+    for out in getattr(record, "outputs", {}).values():
+        target = f"{outbox.rstrip('/')}/{out.file}"
+        sha = storage.copy_file(run_dir / out.file, target)
+        if sha != out.sha256:
             raise storage.StorageError("the delivered copy differs from the committed output",
                                        Where(file=storage.display_name(target)))
-        delivered.append({"location": storage.display_name(target), "sha256": sha, "records": out["records"]})
-    record = {"job": job, "business_date": business_date, "delivered_at": now_utc(), "files": delivered}
-    runinfo.write_manifest(record, run_dir / "delivery.json")
+        delivered.append({"location": storage.display_name(target), "sha256": sha, "records": out.records})
+    delivery = DeliveryRecord(job=job, business_date=business_date, delivered_at=now_utc(), files=delivered)
+    write_record(delivery, run_dir / "delivery.json")
     runlog.append(workdir, f"deliver {job}", "completed", business_date, outputs=delivered,
                   counts={"files": len(delivered)})
-    return record
+    return delivery

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import shutil
 import uuid
@@ -23,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from juki.errors import UsageError, Where
+from juki.jobs.record import RunRecord, read_record
 from juki.storage.local import recover_dir, replace_dir
 
 ENV = "JUKI_WORKDIR"
@@ -88,17 +88,15 @@ class Workdir:
             n = len(list(history.glob(f"{date}.*.json")))
             shutil.copy2(manifest, history / f"{date}.{n + 1}.json")
 
-    def history(self, job: str) -> list[dict]:
-        """Manifests of runs that a rerun superseded."""
+    def history(self, job: str) -> list[RunRecord]:
+        """Records of runs that a rerun superseded."""
         base = self.jobs(job) / "history"
-        files = sorted(base.glob("*.json")) if base.exists() else []
-        return [json.loads(p.read_text(encoding="utf-8")) for p in files]
+        return [read_record(p) for p in (sorted(base.glob("*.json")) if base.exists() else [])]
 
-    def failed(self, job: str) -> list[dict]:
-        """Manifests of the last failed run of each business date (a later success does not remove them)."""
+    def failed(self, job: str) -> list[RunRecord]:
+        """Records of the last failed run of each business date (a later success does not remove them)."""
         base = self.root / "failed"
-        files = sorted(base.glob(f"{job}-*/manifest.json")) if base.exists() else []
-        return [json.loads(p.read_text(encoding="utf-8")) for p in files]
+        return [read_record(p) for p in (sorted(base.glob(f"{job}-*/manifest.json")) if base.exists() else [])]
 
     def recover(self, job: str) -> None:
         """Undo what a crash left: stale staging folders go; a swapped-out run comes back if its place is empty."""
@@ -110,16 +108,12 @@ class Workdir:
         for path in base.glob(".staging-*"):
             shutil.rmtree(path, ignore_errors=True)
 
-    def manifests(self, job: str) -> list[dict]:
-        """Completed runs of a job, oldest business date first."""
+    def manifests(self, job: str) -> list[RunRecord]:
+        """Records of the completed runs of a job, oldest business date first."""
         base = self.jobs(job)
-        out = []
-        for path in sorted(base.glob("[0-9]" * 8)) if base.exists() else []:
-            manifest = path / "manifest.json"
-            if manifest.exists():
-                out.append(json.loads(manifest.read_text(encoding="utf-8")) | {"dir": str(path)})
-        return out
+        runs = sorted(base.glob("[0-9]" * 8)) if base.exists() else []
+        return [read_record(path / "manifest.json") for path in runs if (path / "manifest.json").exists()]
 
-    def latest_before(self, job: str, date: str) -> dict | None:
-        runs = [m for m in self.manifests(job) if m["business_date"] < date]
+    def latest_before(self, job: str, date: str) -> RunRecord | None:
+        runs = [m for m in self.manifests(job) if m.business_date < date]
         return runs[-1] if runs else None

@@ -100,8 +100,10 @@ def _build_record(role: str, raw: dict, length: int, problems: list[str]) -> Rec
             problems.append(f"{label}: offset {f['offset']} is not contiguous (previous fields end at {offset})")
         pad, align = f.get("pad", kind.pad), f.get("align", kind.align)
         _check_padding(label, kind, pad, align, width, problems)
+        if not isinstance(f.get("required", False), bool):
+            problems.append(f"{label}: required must be true or false")
         fields.append(Field(f["id"], f["name"], width, kind.name, offset, pad, align, f.get("item"), f.get("note"),
-                            f.get("value")))
+                            f.get("value"), f.get("required") is True))
         offset += width
     if offset != length:
         problems.append(f"{where}: field widths sum to {offset} bytes, record_length is {length}")

@@ -54,6 +54,7 @@ class Field:
     item: int | None = None
     note: str | None = None
     value: str | None = None  # a constant: written when no value is given, checked when read
+    required: bool = False  # a record without a value here is rejected (the ``required`` rule)
 
     @property
     def end(self) -> int:

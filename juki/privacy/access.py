@@ -25,11 +25,11 @@ MASK = "*" * 12
 def snapshot(workdir, business_date: str | None = None) -> tuple[str, pl.DataFrame]:
     runs = Workdir(workdir).manifests("nightly")
     if business_date:
-        runs = [m for m in runs if m["business_date"] == business_date]
+        runs = [m for m in runs if m.business_date == business_date]
     if not runs:
         what = f"for {business_date}" if business_date else "yet"
         raise UsageError(f"no nightly snapshot {what}", Where(file=str(Workdir(workdir).root)))
-    return runs[-1]["business_date"], jobs.load_snapshot(Path(runs[-1]["dir"]))
+    return runs[-1].business_date, jobs.load_snapshot(Path(runs[-1].dir))
 
 
 def _plain(text: str) -> str:

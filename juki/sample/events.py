@@ -102,7 +102,7 @@ class Day:
         idx = self.pick(self.mask((pl.col("shojo_flag") == "0") & ((pl.col("zokugara1") != "01") | (alive == 1))), k)
         shubetsu = self.df.get_column("jumin_shubetsu").gather(idx).str.replace(r"0$", "1")
         values: dict[str, pl.Series | str] = {"shojo_flag": "1", "jumin_shubetsu": shubetsu,
-                                              "jyohyo_ido_ymd": self.ymd, "jyohyo_todoke_ymd": self.ymd}
+                                              "johyo_ido_ymd": self.ymd, "johyo_todoke_ymd": self.ymd}
         if code == "21":
             dest = other_city_addresses(self.t, self.rng, len(idx))
             yotei = self.date + self.rng.integers(0, 15, len(idx)).astype("timedelta64[D]")

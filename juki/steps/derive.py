@@ -24,7 +24,7 @@ SOURCE_FIELDS = [
     "kojin_bango", "shikibetsu_bango", "shojo_flag", "jumin_shubetsu", "juminhyo_code", "shimei", "shimei_furigana",
     "seibetsu", "seinengappi", "nengo_code", "seinengappi_wareki", "seinengappi_fusho_code",
     "seinengappi_fusho_moji", "zokugara1", "jusho_code", "jusho", "yubin_bango", "zen_jusho", "zen_jusho_code",
-    "jumin_ido_ymd", "jumin_todoke_ymd", "ido_jiyu", "gaikokujin_jumin_ymd", "jutei_ymd", "jyohyo_ido_ymd",
+    "jumin_ido_ymd", "jumin_todoke_ymd", "ido_jiyu", "gaikokujin_jumin_ymd", "jutei_ymd", "johyo_ido_ymd",
     "ho30_45_kubun", "zairyu_kikan_manryo_ymd", "shori_teishi",
 ]
 # Carried beside the 36 items: the stable person id that links a 住民票コード change, and what 送付先情報 needs.
@@ -72,7 +72,7 @@ def derive(juki: pl.DataFrame, config: CityConfig, business_date: str) -> pl.Dat
         count_gaiji_expr(pl.col("zen_jusho")).alias("tennyu_mae_jusho_gaiji_su"),
         pl.col("zokugara1").alias("zokugara"),
         pl.col("ido_jiyu"),
-        pl.when(removed).then(pl.coalesce("jyohyo_ido_ymd", "jumin_ido_ymd")).otherwise("jumin_ido_ymd")
+        pl.when(removed).then(pl.coalesce("johyo_ido_ymd", "jumin_ido_ymd")).otherwise("jumin_ido_ymd")
         .alias("ido_ymd"),
         pl.lit(None, pl.String).alias("ido_jiyu_shosai"),
         pl.lit(None, pl.String).alias("kyu_juminhyo_code"),
@@ -93,10 +93,10 @@ def derive(juki: pl.DataFrame, config: CityConfig, business_date: str) -> pl.Dat
         pl.lit(f"{business_date}000000").alias("timestamp"),
     ]
     # 除票 past the retention period (住基法施行令第34条: 150 years) leave the snapshot, without a notice.
-    cutoff = f"{int(business_date[:4]) - config.jyohyo_years:04d}{business_date[4:]}"
+    cutoff = f"{int(business_date[:4]) - config.johyo_years:04d}{business_date[4:]}"
     flags = [(pl.col("shori_teishi") == "1").fill_null(False).alias(HELD),
              (removed & (pl.col("ido_jiyu") == ido.code_of("死亡"))).fill_null(False).alias(DEAD),
-             (removed & (pl.coalesce("jyohyo_ido_ymd", "jumin_ido_ymd") < cutoff)).fill_null(False).alias(EXPIRED)]
+             (removed & (pl.coalesce("johyo_ido_ymd", "jumin_ido_ymd") < cutoff)).fill_null(False).alias(EXPIRED)]
     out = juki.select(*items, *[pl.col(c) for c in EXTRA], pl.col(RECORD_NO), *flags)
     return out.select(*honnin_columns(), *EXTRA, RECORD_NO, HELD, DEAD, EXPIRED).cast(
         column_schema(load_layout("honnin_kakunin").data))

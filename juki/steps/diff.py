@@ -214,11 +214,7 @@ def _held(df: pl.DataFrame, reason: str) -> pl.DataFrame:
 
 
 def _unexplained(df: pl.DataFrame) -> pl.DataFrame:
-    rule = rule_for("ido.unexplained")
-    return df.select(pl.col(RECORD_NO).cast(pl.Int64).alias("record_no"), pl.lit("ido_jiyu").alias("field"),
-                     pl.lit(None, pl.Int64).alias("offset"), pl.lit("ido.unexplained").alias("rule"),
-                     pl.lit(rule.severity).alias("severity"), pl.lit(rule.message).alias("message"),
-                     pl.col("juminhyo_code").alias("key"))
+    return rule_for("ido.unexplained").rejects(df, "ido_jiyu", key="juminhyo_code")
 
 
 def _no_changes(current: pl.DataFrame) -> pl.DataFrame:

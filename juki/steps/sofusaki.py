@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from juki import rejects as rj
 from juki.checks.catalogue import rule_for
 from juki.checks.rules import count_gaiji_expr, cp932_len_expr, gaiji_positions_expr, has_gaiji_expr, replace_gaiji_expr
 from juki.city import CityConfig
@@ -79,11 +78,7 @@ def build(changes: pl.DataFrame, config: CityConfig, business_date: str) -> tupl
         pl.col(RECORD_NO),
     )
     out = out.cast(column_schema(load_layout("sofusaki").data))
-    rule = rule_for("gaiji.unmapped")
-    rejects = unmapped.select(pl.col(RECORD_NO).alias("record_no"), pl.lit("shimei").alias("field"),
-                              pl.lit(None, pl.Int64).alias("offset"), pl.lit("gaiji.unmapped").alias("rule"),
-                              pl.lit(rule.severity).alias("severity"), pl.lit(rule.message).alias("message"))
-    return out, rj.conform(rejects)
+    return out, rule_for("gaiji.unmapped").rejects(unmapped, "shimei")
 
 
 def _replaced(name: str, text: pl.Expr, has: pl.Expr) -> list[pl.Expr]:

@@ -88,7 +88,7 @@ def _all_of(people: pl.DataFrame, wanted: list[str]) -> pl.DataFrame:
 def _nightly(workdir: str) -> dict[str, Path]:
     from juki.jobs.nightly import run_nightly  # noqa: PLC0415 - only the bases need the nightly job
 
-    return {day: Path(run_nightly(str(SAMPLE / f"juki_daicho_{day}.dat"), day, workdir)["dir"])
+    return {day: Path(run_nightly(str(SAMPLE / f"juki_daicho_{day}.dat"), day, workdir).dir)
             for day in ("20260401", "20260402", "20260403")}
 
 

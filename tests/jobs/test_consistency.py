@@ -36,7 +36,7 @@ def test_both_files_parse_back_and_hold_exactly_the_population(consistency_run):
     wd, manifest = consistency_run
     layout = load_layout("seigo_kakunin")
     for role, kubun in (("todofuken", "1"), ("jlis", "2")):
-        path = Path(manifest["dir"]) / manifest["outputs"][role]["file"]
+        path = Path(manifest.dir) / manifest.outputs[role].file
         records, result = read_records(path, layout)  # checks the trailer's count and content hash
         assert result.header["atesaki_kubun"] == kubun
         codes = records["juminhyo_code"].to_list()
@@ -47,12 +47,12 @@ def test_same_snapshot_same_bytes(consistency_run, tmp_path):
     wd, manifest = consistency_run
     again = run_consistency("20260403", copy_workdir(wd, tmp_path / "again"))
     for role in ("todofuken", "jlis"):
-        assert again["outputs"][role]["sha256"] == manifest["outputs"][role]["sha256"]
+        assert again.outputs[role].sha256 == manifest.outputs[role].sha256
 
 
 def test_reconciliation_finds_exactly_the_planted_differences(consistency_run, tmp_path):
     wd, manifest = consistency_run
-    ours = Path(manifest["dir"]) / manifest["outputs"]["todofuken"]["file"]
+    ours = Path(manifest.dir) / manifest.outputs["todofuken"].file
     theirs = tmp_path / "returned.dat"
     planted = plant_differences(ours, theirs)
     result = run_cli("reconcile", "--ours", ours, "--theirs", theirs, "--out", tmp_path / "rec")
@@ -69,14 +69,14 @@ def test_reconciliation_finds_exactly_the_planted_differences(consistency_run, t
 def test_snapshot_against_our_own_file_agrees(consistency_run, tmp_path):
     wd, manifest = consistency_run
     ours = wd / "runs/nightly/20260403/snapshot.parquet"
-    theirs = Path(manifest["dir"]) / manifest["outputs"]["jlis"]["file"]
+    theirs = Path(manifest.dir) / manifest.outputs["jlis"].file
     result = run_cli("reconcile", "--ours", ours, "--theirs", theirs, "--out", tmp_path / "rec")
     assert result.code == 0 and "only_ours 0, only_theirs 0, differs 0" in result.out
 
 
 def test_a_damaged_returned_file_is_unusable(consistency_run, tmp_path):
     _, manifest = consistency_run
-    source = Path(manifest["dir"]) / manifest["outputs"]["jlis"]["file"]
+    source = Path(manifest.dir) / manifest.outputs["jlis"].file
     damaged = tmp_path / "damaged.dat"
     shutil.copy(source, damaged)
     data = bytearray(damaged.read_bytes())

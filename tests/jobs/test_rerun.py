@@ -51,7 +51,7 @@ def test_rerun_after_the_input_changed_is_refused_naming_it(two_days):
     changed = inbox / "juki_daicho_20260402.dat"
     data = changed.read_bytes()
     changed.write_bytes(data)  # rewritten, same bytes: still the same input
-    assert rerun("nightly", "20260402", "same file", wd)["rerun"]["changed_inputs"] == []
+    assert rerun("nightly", "20260402", "same file", wd).record.rerun.changed_inputs == []
     changed.write_bytes(data.replace(b"\r\n", b"\n", 1))  # now really changed
     with pytest.raises(UsageError, match="juki_daicho_20260402.dat changed since the run"):
         rerun("nightly", "20260402", "vendor resent", wd)
@@ -63,9 +63,9 @@ def test_forced_rerun_records_what_changed(two_days):
     inbox, wd = two_days
     config = inbox / "city.toml"
     config.write_text(config.read_text() + "\n# edited\n")
-    result = rerun("nightly", "20260402", "config fixed", wd, force=True)
-    assert result["rerun"]["forced"] is True
-    assert result["rerun"]["changed_inputs"] == [str(config.resolve())]
+    result = rerun("nightly", "20260402", "config fixed", wd, force=True).record
+    assert result.rerun.forced is True
+    assert result.rerun.changed_inputs == [str(config.resolve())]
 
 
 def test_consistency_rerun_and_runs_listing(two_days, tmp_path):

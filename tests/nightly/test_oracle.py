@@ -37,4 +37,4 @@ def test_counts_agree_with_an_independent_join(sample_runs):
     _, runs = sample_runs
     for before, after, manifest in zip(DAYS, DAYS[1:], runs[1:], strict=False):
         expected = {k: v for k, v in oracle(before, after).items() if v}
-        assert manifest["changes"] == expected, (before, after)
+        assert manifest.changes == expected, (before, after)

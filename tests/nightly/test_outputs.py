@@ -13,15 +13,15 @@ from tests.conftest import DAYS, run_cli, sample_input
 
 
 def outputs(manifest: dict, role: str) -> Path:
-    return Path(manifest["dir"]) / manifest["outputs"][role]["file"]
+    return Path(manifest.dir) / manifest.outputs[role].file
 
 
 def test_baseline_makes_a_snapshot_and_sends_nothing(sample_runs):
     _, (first, *_) = sample_runs
-    assert first["baseline"] is True and first["notices"] == 0 and first["sofusaki_records"] == 0
+    assert first.baseline is True and first.notices == 0 and first.sofusaki_records == 0
     notices, result = read_records(outputs(first, "koshin_tsuchi"), load_layout("koshin_tsuchi"))
     assert notices.height == 0 and result.trailer["record_count"] == 0
-    assert first["snapshot_records"] == first["read"]["records"] - first["held"]
+    assert first.snapshot_records == first.read.records - first.held
 
 
 def test_change_notices_parse_back_in_order_and_number_on(sample_runs):
@@ -29,7 +29,7 @@ def test_change_notices_parse_back_in_order_and_number_on(sample_runs):
     expected_first = 1
     for manifest in runs[1:]:
         notices, result = read_records(outputs(manifest, "koshin_tsuchi"), load_layout("koshin_tsuchi"))
-        assert len(result.rejects) == 0 and notices.height == manifest["notices"] > 0
+        assert len(result.rejects) == 0 and notices.height == manifest.notices > 0
         seq = notices["koshin_jun_bango"].to_list()
         assert seq == list(range(expected_first, expected_first + len(seq)))
         assert notices["ido_ymd"].to_list() == sorted(notices["ido_ymd"].to_list())

@@ -28,9 +28,9 @@ def test_rerun_of_a_date_is_byte_identical_and_numbers_do_not_advance(tmp_path):
     before = published(run_dir)
     again = nightly.run_nightly(sample_input("20260402"), "20260402", wd)
     assert published(run_dir) == before and len(before) == 5
-    assert again["sequence"] == {"first": 1, "last": 9}
+    assert (again.sequence.first, again.sequence.last) == (1, 9)
     third = nightly.run_nightly(sample_input("20260403"), "20260403", wd)
-    assert third["sequence"]["first"] == 10
+    assert third.sequence.first == 10
 
 
 def test_same_inputs_give_the_same_bytes_in_another_workdir(tmp_path, sample_runs):

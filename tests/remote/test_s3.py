@@ -55,11 +55,11 @@ def test_nightly_reads_its_input_from_s3_and_sends_what_a_local_run_sends(tmp_pa
     _, local_runs = sample_runs
     for day, local in zip(DAYS[:2], local_runs, strict=False):
         remote = run_nightly(remote_input(s3_server, day), day, tmp_path / "wd", config=SAMPLE / "city.toml")
-        assert remote["read"]["input_sha256"] == local["read"]["input_sha256"]
-        assert remote["snapshot"]["sha256"] == local["snapshot"]["sha256"]
-        for role, output in local["outputs"].items():
-            assert remote["outputs"][role]["sha256"] == output["sha256"], (day, role)
-    assert remote["notices"] == local_runs[1]["notices"] > 0
+        assert remote.read.input_sha256 == local.read.input_sha256
+        assert remote.snapshot.sha256 == local.snapshot.sha256
+        for role, output in local.outputs.items():
+            assert remote.outputs[role].sha256 == output.sha256, (day, role)
+    assert remote.notices == local_runs[1].notices > 0
 
 
 def test_parse_from_sftp_to_s3(tmp_path, s3_server, sftp_server):
@@ -80,11 +80,11 @@ def test_parse_from_sftp_to_s3(tmp_path, s3_server, sftp_server):
 
 def test_a_nights_outputs_delivered_to_an_s3_outbox_are_the_same_bytes(s3_server, sample_runs):
     _, runs = sample_runs
-    for output in runs[1]["outputs"].values():
-        local = Path(runs[1]["dir"]) / output["file"]
-        assert storage.copy_file(local, s3_server.url(f"outbox/{output['file']}")) == output["sha256"]
-        assert s3_server.filesystem.cat(f"{s3_server.bucket}/outbox/{output['file']}") == local.read_bytes()
-    assert objects(s3_server, "outbox") == sorted(o["file"] for o in runs[1]["outputs"].values())
+    for output in runs[1].outputs.values():
+        local = Path(runs[1].dir) / output.file
+        assert storage.copy_file(local, s3_server.url(f"outbox/{output.file}")) == output.sha256
+        assert s3_server.filesystem.cat(f"{s3_server.bucket}/outbox/{output.file}") == local.read_bytes()
+    assert objects(s3_server, "outbox") == sorted(o.file for o in runs[1].outputs.values())
 
 
 def test_a_failure_while_writing_leaves_the_previous_object_and_no_other(s3_server):

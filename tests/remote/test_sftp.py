@@ -69,12 +69,12 @@ def test_nightly_reads_its_input_from_sftp_and_sends_what_a_local_run_sends(tmp_
     _, local_runs = sample_runs
     for day, local in zip(DAYS[:2], local_runs, strict=False):
         remote = run_nightly(remote_input(sftp_server, day), day, tmp_path / "wd", config=SAMPLE / "city.toml")
-        assert remote["read"]["input"] == storage.display_name(remote_input(sftp_server, day))
-        assert remote["read"]["input_sha256"] == local["read"]["input_sha256"]
-        assert remote["snapshot"]["sha256"] == local["snapshot"]["sha256"]
-        for role, output in local["outputs"].items():
-            assert remote["outputs"][role]["sha256"] == output["sha256"], (day, role)
-    assert remote["notices"] == local_runs[1]["notices"] > 0
+        assert remote.read.input == storage.display_name(remote_input(sftp_server, day))
+        assert remote.read.input_sha256 == local.read.input_sha256
+        assert remote.snapshot.sha256 == local.snapshot.sha256
+        for role, output in local.outputs.items():
+            assert remote.outputs[role].sha256 == output.sha256, (day, role)
+    assert remote.notices == local_runs[1].notices > 0
 
 
 def test_an_output_over_sftp_is_whole_and_owner_only_in_a_new_folder(tmp_path, sftp_server, inbox):
@@ -90,13 +90,13 @@ def test_an_output_over_sftp_is_whole_and_owner_only_in_a_new_folder(tmp_path, s
 
 def test_a_nights_outputs_delivered_to_an_sftp_outbox_are_the_same_bytes_owner_only(sftp_server, sample_runs):
     _, runs = sample_runs
-    for output in runs[1]["outputs"].values():
-        local = Path(runs[1]["dir"]) / output["file"]
-        assert storage.copy_file(local, sftp_server.url(f"outbox-night/{output['file']}")) == output["sha256"]
-        delivered = sftp_server.root / "outbox-night" / output["file"]
+    for output in runs[1].outputs.values():
+        local = Path(runs[1].dir) / output.file
+        assert storage.copy_file(local, sftp_server.url(f"outbox-night/{output.file}")) == output.sha256
+        delivered = sftp_server.root / "outbox-night" / output.file
         assert delivered.read_bytes() == local.read_bytes()
         assert stat.S_IMODE(delivered.stat().st_mode) == 0o600
-    assert listing(sftp_server.root / "outbox-night") == sorted(o["file"] for o in runs[1]["outputs"].values())
+    assert listing(sftp_server.root / "outbox-night") == sorted(o.file for o in runs[1].outputs.values())
 
 
 def test_a_failure_while_writing_leaves_the_previous_file_and_no_partial_one(sftp_server):

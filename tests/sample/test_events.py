@@ -81,7 +81,7 @@ def test_death_and_moving_out_remove_the_person_but_keep_the_record(city):
         for code in ("22", "21"):
             gone = _touched(today, ymd, code)
             assert (gone["shojo_flag"] == "1").all() and gone["jumin_shubetsu"].is_in(["11", "21"]).all()
-            assert (gone["jyohyo_ido_ymd"] == ymd).all()
+            assert (gone["johyo_ido_ymd"] == ymd).all()
         out = _touched(today, ymd, "21")
         assert out["tenshutsu_jusho"].null_count() == 0 and out["tenshutsu_jusho_code"].null_count() == 0
     assert city.days[-1].residents < city.days[-1].records
