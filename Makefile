@@ -4,7 +4,7 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 WORKDIR ?= .juki
 
-.PHONY: install run serve deploy system-deps test lint bench clean
+.PHONY: install run serve deploy system-deps test lint screenshots bench clean
 
 $(BIN)/juki: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: install system-deps
 
 lint: install
 	$(BIN)/ruff check .
+
+# docs/screenshots/*.png: every report, rendered in headless chromium from a demo city.
+screenshots: install system-deps
+	$(BIN)/python docs/make_screenshots.py
 
 bench: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[bench]'

@@ -7,6 +7,7 @@ from prefect import flow
 from juki.flows.common import as_task, day_of, juki_flow, meter, outbox_of, publish_counts, workdir_of
 from juki.jobs.consistency import run_consistency
 from juki.jobs.publish import deliver
+from juki.reports import write_report
 
 
 @flow(name="consistency", persist_result=False, log_prints=False)
@@ -18,7 +19,7 @@ def consistency(date: str | None = None, workdir: str | None = None, config: str
     day = day_of(date)
     workdir = workdir_of(workdir)
     with meter() as progress:
-        record = run_consistency(day, workdir, config, call=as_task, progress=progress)
+        record = run_consistency(day, workdir, config, call=as_task, progress=progress, report=write_report)
     if outbox := outbox_of(outbox):
         as_task(deliver, workdir, "consistency", day, outbox)
     counts = record.counts()

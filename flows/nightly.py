@@ -11,6 +11,7 @@ from juki.jobs.inbox import await_input, expected_input
 from juki.jobs.inbox import wait_minutes as minutes_to_wait
 from juki.jobs.nightly import run_nightly
 from juki.jobs.publish import deliver
+from juki.reports import write_report
 
 
 @flow(name="nightly", persist_result=False, log_prints=False)
@@ -26,9 +27,10 @@ def nightly(date: str | None = None, input: str | None = None, workdir: str | No
     day = day_of(date)
     workdir = workdir_of(workdir)
     location = expected_input(input, day)
-    as_task(await_input, workdir, day, location, minutes_to_wait(wait_minutes), note())
+    as_task(await_input, workdir, day, location, minutes_to_wait(wait_minutes), note(), write_report)
     with meter() as progress:
-        record = run_nightly(location, day, workdir, config, Policy(max_rejects), call=as_task, progress=progress)
+        record = run_nightly(location, day, workdir, config, Policy(max_rejects), call=as_task, progress=progress,
+                             report=write_report)
     if outbox := outbox_of(outbox):
         as_task(deliver, workdir, "nightly", day, outbox)
     counts = record.counts()

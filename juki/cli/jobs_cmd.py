@@ -13,6 +13,7 @@ from juki.jobs.consistency import run_consistency
 from juki.jobs.publish import deliver
 from juki.jobs.record import NightlyRecord
 from juki.jobs.rerun import JOBS, history, rerun
+from juki.reports import write_report
 
 
 def register(sub) -> None:
@@ -46,7 +47,8 @@ def register(sub) -> None:
 
 def run_consistency_cmd(args) -> int:
     with meter() as progress:
-        m = run_consistency(args.date, args.workdir, args.config, call=staged, progress=progress)
+        m = run_consistency(args.date, args.workdir, args.config, call=staged, progress=progress,
+                            report=write_report)
     print(f"consistency {m.business_date}: {m.records:,} records")
     for role, out in m.outputs.items():
         print(f"  {role:<10} {out.file}  {out.sha256}")
@@ -65,7 +67,8 @@ def run_deliver(args) -> int:
 
 def run_rerun(args) -> int:
     with meter() as progress:
-        outcome = rerun(args.job, args.date, args.reason, args.workdir, args.force, call=staged, progress=progress)
+        outcome = rerun(args.job, args.date, args.reason, args.workdir, args.force, call=staged, progress=progress,
+                        report=write_report)
     m = outcome.record
     if isinstance(m, NightlyRecord):
         print_summary(m)

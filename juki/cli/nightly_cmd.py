@@ -7,6 +7,7 @@ from juki.cli.common import add_job_options, date_arg, deliver_outputs, print_su
 from juki.cli.progress import meter
 from juki.errors import EXIT_OK
 from juki.jobs.nightly import run_nightly
+from juki.reports import write_report
 
 
 def register(sub) -> None:
@@ -28,7 +29,8 @@ def register(sub) -> None:
 def run(args) -> int:
     with meter() as progress:
         manifest = run_nightly(args.input, args.date, args.workdir, args.config,
-                               Policy(args.max_rejects, args.max_reject_percent), call=staged, progress=progress)
+                               Policy(args.max_rejects, args.max_reject_percent), call=staged, progress=progress,
+                               report=write_report)
     print_summary(manifest)
     deliver_outputs(args, "nightly", args.date)
     return EXIT_OK

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from juki import storage
-from juki.checks.catalogue import rule_for
 from juki.checks.policy import Policy
 from juki.city import default_config_path, load_config
 from juki.cli.common import add_workdir, print_reject_summary
 from juki.cli.progress import meter
 from juki.errors import EXIT_OK, EXIT_REJECTED
-from juki.jobs.report import Report, Section
 from juki.layout import load_layout
+from juki.reports import validate_report, write_html
+from juki.reports.views import command
 from juki.schemas.validate import validate_file
 
 
@@ -49,23 +49,8 @@ def run(args) -> int:
         storage.write_csv(done.rejects, target)
         print_reject_summary(done.rejects, target, source=name)
     if args.report:
-        _report(done, layout, name, failed).write(args.report)
+        html = validate_report(command=command(done.header.get("created_on")), file=name, layout=layout,
+                               records=done.records, rejects=done.rejects, failed=failed)
+        write_html(html, args.report)
         print(f"report: {storage.display_name(args.report)}")
     return EXIT_REJECTED if failed else EXIT_OK
-
-
-def _report(done, layout, name: str, failed: bool) -> Report:
-    from juki.rejects import summarize  # noqa: PLC0415
-
-    rows = [[r["rule"], r["severity"], r["count"], r["records"], rule_for(r["rule"]).explanation]
-            for r in summarize(done.rejects).iter_rows(named=True)]
-    return Report(
-        title=f"検証結果 {layout.title}",
-        verdict="rejected records: the run fails" if failed else "accepted",
-        ok=not failed,
-        facts=[("file", name), ("layout", f"{layout.name} v{layout.version} ({layout.content_hash})"),
-               ("作成年月日", done.header.get("created_on")), ("records", done.records),
-               ("rejected records", done.rejected_records)],
-        sections=[Section("Rules broken", ["rule", "severity", "count", "records", "what it means"], rows,
-                          "Counts only: the reject file lists record numbers and fields, never values.")],
-    )

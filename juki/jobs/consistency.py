@@ -35,11 +35,12 @@ class ConsistencyRun:
     config: str
     rerun: Rerun | None = None
     progress: Progress = field(default=silent, compare=False, repr=False)
+    report: jobs.ReportWriter | None = field(default=None, compare=False, repr=False)
 
 
 @contextmanager
-def consistency_run(business_date: str, workdir=None, config=None, rerun=None,
-                    progress: Progress = silent) -> Iterator[ConsistencyRun]:
+def consistency_run(business_date: str, workdir=None, config=None, rerun=None, progress: Progress = silent,
+                    report: jobs.ReportWriter | None = None) -> Iterator[ConsistencyRun]:
     wd = Workdir(workdir)
     with wd.lock(JOB):
         wd.recover(JOB)
@@ -49,9 +50,10 @@ def consistency_run(business_date: str, workdir=None, config=None, rerun=None,
             raise UsageError(f"no nightly run for {business_date}: the consistency files are made from its snapshot",
                              Where(file=str(nightly)))
         config_path = str(config or manifests[business_date].run.config)
-        with wd.staging(JOB, business_date) as staging, jobs.failures_recorded(wd, JOB, business_date, rerun):
+        with wd.staging(JOB, business_date) as staging, \
+                jobs.failures_recorded(wd, JOB, business_date, rerun, report):
             yield ConsistencyRun(business_date, str(wd.root), str(staging), str(nightly), config_path, rerun,
-                                 progress)
+                                 progress, report)
 
 
 def write_files(run: ConsistencyRun) -> dict:
@@ -74,14 +76,14 @@ def write_files(run: ConsistencyRun) -> dict:
 
 def commit(run: ConsistencyRun, steps: dict) -> ConsistencyRecord:
     record = runinfo.completed(ConsistencyRecord, run, steps)
-    return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), record)
+    return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), record, report=run.report)
 
 
 STEPS = (write_files,)
 
 
 def run_consistency(business_date: str, workdir=None, config=None, rerun=None, call=jobs.direct,
-                    progress: Progress = silent) -> ConsistencyRecord:
-    with consistency_run(business_date, workdir, config, rerun, progress) as run:
+                    progress: Progress = silent, report: jobs.ReportWriter | None = None) -> ConsistencyRecord:
+    with consistency_run(business_date, workdir, config, rerun, progress, report) as run:
         steps = {step.__name__: call(step, run) for step in STEPS}
         return call(commit, run, steps)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from juki import storage
 from juki.dates import shown
 from juki.errors import InputUnusable, UsageError
-from juki.jobs.publish import failures_recorded
+from juki.jobs.publish import ReportWriter, failures_recorded
 from juki.jobs.workdir import Workdir
 
 INBOX_ENV = "JUKI_INBOX"
@@ -85,8 +85,8 @@ def wait_for_input(location: str, minutes: float, note: Callable[[str], None] = 
 
 
 def await_input(workdir, business_date: str, location: str, minutes: float,
-                note: Callable[[str], None] = lambda line: None) -> dict:
+                note: Callable[[str], None] = lambda line: None, report: ReportWriter | None = None) -> dict:
     """``wait_for_input`` for a nightly run; a file that did not come is recorded as that run's failure
-    (``juki runs``, WORKDIR/failed/) like any other."""
-    with failures_recorded(Workdir(workdir), "nightly", business_date, None):
+    (``juki runs``, WORKDIR/failed/, with its report given a writer) like any other."""
+    with failures_recorded(Workdir(workdir), "nightly", business_date, None, report):
         return wait_for_input(location, minutes, note)

@@ -50,6 +50,7 @@ class NightlyRun:
     rerun: Rerun | None = None
     handoff: Handoff = field(default_factory=lambda: Handoff(), compare=False, repr=False)
     progress: Progress = field(default=silent, compare=False, repr=False)
+    report: jobs.ReportWriter | None = field(default=None, compare=False, repr=False)
 
     def path(self, name: str) -> Path:
         return Path(self.staging) / name
@@ -84,7 +85,8 @@ class Handoff:
 
 @contextmanager
 def nightly_run(input: str, business_date: str, workdir=None, config=None, policy: Policy = Policy(),  # noqa: B008
-                rerun: Rerun | None = None, progress: Progress = silent) -> Iterator[NightlyRun]:
+                rerun: Rerun | None = None, progress: Progress = silent,
+                report: jobs.ReportWriter | None = None) -> Iterator[NightlyRun]:
     """Lock the job, tidy what a crash left, check the date, find the prior run, open a staging folder."""
     wd = Workdir(workdir)
     with wd.lock(JOB):
@@ -96,10 +98,11 @@ def nightly_run(input: str, business_date: str, workdir=None, config=None, polic
         prior = wd.latest_before(JOB, business_date)
         config_path = str(Path(config or default_config_path(input)).resolve())
         load_config(config_path)  # fail now, with the configuration's own message, not in the middle
-        with wd.staging(JOB, business_date) as staging, jobs.failures_recorded(wd, JOB, business_date, rerun):
+        with wd.staging(JOB, business_date) as staging, \
+                jobs.failures_recorded(wd, JOB, business_date, rerun, report):
             run = NightlyRun(str(input), business_date, str(wd.root), str(staging), config_path,
                              prior.dir if prior else None, prior.sequence.last if prior else 0,
-                             policy.max_rejects, policy.max_percent, rerun, progress=progress)
+                             policy.max_rejects, policy.max_percent, rerun, progress=progress, report=report)
             try:
                 yield run
             finally:
@@ -217,7 +220,8 @@ def write_outputs(run: NightlyRun) -> dict:
     }
     run.save("rejects", rejects)
     return {"outputs": outputs, "sequence": {"first": seq.min(), "last": seq.max() if seq.len() else run.last_seq},
-            "sofusaki_records": sofu.height, "notices": rows.height}
+            "sofusaki_records": sofu.height, "notices": rows.height,
+            "notices_by_ido_jiyu": dict(sorted(rows.group_by("ido_jiyu").len().iter_rows()))}
 
 
 def commit(run: NightlyRun, steps: dict) -> NightlyRecord:
@@ -228,16 +232,17 @@ def commit(run: NightlyRun, steps: dict) -> NightlyRecord:
     record = runinfo.completed(NightlyRecord, run, steps, files=files,
                                snapshot={"file": snapshot.name, "sha256": storage.sha256_of(snapshot)})
     return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), record,
-                        temporary=("source.arrow", "changes.arrow", "held.arrow", "rejects.arrow"))
+                        temporary=("source.arrow", "changes.arrow", "held.arrow", "rejects.arrow"), report=run.report)
 
 
 STEPS: tuple[Callable[[NightlyRun], dict], ...] = (read_input, derive_and_diff, write_outputs)
 
 
 def run_nightly(input: str, business_date: str, workdir=None, config=None, policy: Policy = Policy(),  # noqa: B008
-                rerun: Rerun | None = None, call=jobs.direct, progress: Progress = silent) -> NightlyRecord:
+                rerun: Rerun | None = None, call=jobs.direct, progress: Progress = silent,
+                report: jobs.ReportWriter | None = None) -> NightlyRecord:
     """The whole job; ``call`` lets an orchestrator run each step its own way (flows/nightly.py), ``progress``
-    hears how the long stages go (juki/progress.py)."""
-    with nightly_run(input, business_date, workdir, config, policy, rerun, progress) as run:
+    hears how the long stages go (juki/progress.py), ``report`` writes the run's report (juki.reports)."""
+    with nightly_run(input, business_date, workdir, config, policy, rerun, progress, report) as run:
         steps = {step.__name__: call(step, run) for step in STEPS}
         return call(commit, run, steps)

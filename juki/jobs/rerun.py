@@ -31,7 +31,7 @@ class RerunOutcome:
 
 
 def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool = False,
-          call=jobs.direct, progress: Progress = silent) -> RerunOutcome:
+          call=jobs.direct, progress: Progress = silent, report: jobs.ReportWriter | None = None) -> RerunOutcome:
     if job not in JOBS:
         raise UsageError(f"--job must be one of {', '.join(JOBS)}")
     if not reason.strip():
@@ -49,9 +49,9 @@ def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool =
     if isinstance(previous, NightlyRecord):
         policy = Policy(params.max_rejects, params.max_percent)
         result = nightly.run_nightly(params.input, business_date, workdir, params.config, policy, info, call,
-                                     progress)
+                                     progress, report)
     else:
-        result = consistency.run_consistency(business_date, workdir, params.config, info, call, progress)
+        result = consistency.run_consistency(business_date, workdir, params.config, info, call, progress, report)
     later = [m.business_date for m in wd.manifests(job) if m.business_date > business_date]
     return RerunOutcome(result, later)
 
