@@ -4,6 +4,7 @@ run through the nightly job once per session (tests that change things copy it).
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -13,6 +14,9 @@ import polars as pl
 import pytest
 
 from juki.cli.main import main
+
+# Progress lines depend on how fast the machine is: none in the tests but those that ask for them (they set it).
+os.environ["JUKI_PROGRESS_SECONDS"] = "3600"
 from juki.jobs.nightly import run_nightly
 from juki.jobs.record import NightlyRecord
 from juki.layout import Layout

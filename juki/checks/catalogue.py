@@ -105,6 +105,49 @@ RULES: dict[str, Rule] = {
 RULES = {rule_id: replace(rule, id=rule_id) for rule_id, rule in RULES.items()}
 
 
+# What a clerk reads in a report, rule by rule (with the rule's identifier beside it): what is wrong, never a value.
+JA: dict[str, str] = {
+    "codec.not_cp932": "CP932 として読めないバイトがあります",
+    "codec.split_character": "項目の境界で全角文字が分断されています（ファイルの項目長が定義と違います）",
+    "codec.control_character": "制御文字（タブ・改行など）が含まれています",
+    "codec.not_ascii": "半角英数字以外のバイトが含まれています",
+    "codec.not_a_number": "数値ではありません",
+    "required": "必須項目が空欄です",
+    "unique": "同じ値が複数のレコードにあります",
+    "kind.digits": "数字以外の文字が含まれています",
+    "kind.timestamp": "日時が14桁（YYYYMMDDhhmmss）ではありません",
+    "kind.flag": "フラグが 0 または 1 ではありません",
+    "kind.date": "存在しない日付です",
+    "kind.width": "値が項目の長さを超えています",
+    "code_table": "コード表にないコードです",
+    "kojin_bango.check_digit": "個人番号の検査用数字が一致しません",
+    "kojin_bango.length": "個人番号が12桁ではありません",
+    "juminhyo_code.check_digit": "住民票コードの検査用数字が設定した規則と一致しません",
+    "juminhyo_code.length": "住民票コードが11桁ではありません",
+    "dantai_code.check_digit": "地方公共団体コードの検査用数字が一致しません",
+    "dantai_code.unknown": "存在しない地方公共団体コードです",
+    "birth_date.not_real": "生年月日が実在する日付でも不詳の日付でもありません",
+    "birth_date.fusho_mismatch": "生年月日不詳コードと生年月日が合っていません",
+    "wareki.mismatch": "年号コードと日付（和暦）が生年月日と一致しません",
+    "seion_kana.mismatch": "清音化かな氏名がふりがなと一致しません",
+    "gaiji_su.mismatch": "外字数が項目中の外字の数と一致しません",
+    "gaiji_flag.mismatch": "外字フラグが項目の内容と合っていません",
+    "komoku_len.mismatch": "項目長が値のバイト数と一致しません",
+    "shojo.mismatch": "消除フラグと除票の異動年月日が合っていません",
+    "ido_ymd.before_birth": "異動年月日が生年月日より前です",
+    "ido_ymd.after_file_date": "異動年月日がファイルの作成年月日より後です",
+    "yubin_bango.length": "郵便番号が7桁ではありません",
+    "kojin_bango.duplicate_active": "消除されていない別のレコードと個人番号が重複しています",
+    "gaiji.unmapped": "外字に対応する代替文字が代替文字表（daitai_moji.csv）にありません",
+    "ido.unexplained": "異動事由で説明できない変更です",
+}
+
+
+def message_ja(rule_id: str) -> str:
+    """The rule's message in Japanese, looking up families (code_table.seibetsu → code_table) like rule_for."""
+    return JA.get(rule_id) or JA[rule_id.split(".", 1)[0]]
+
+
 def rule_for(rule_id: str) -> Rule:
     """The rule, looking up families (code_table.seibetsu → code_table) as well as exact identifiers."""
     rule = RULES.get(rule_id) or RULES[rule_id.split(".", 1)[0]]

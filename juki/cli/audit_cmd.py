@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from juki.cli.common import add_workdir
+from juki.dates import shown
 from juki.errors import EXIT_OK, EXIT_REJECTED
 from juki.jobs import runlog
 from juki.jobs.workdir import Workdir, existing
@@ -58,7 +59,7 @@ def run_show(args) -> int:
         counts = ", ".join(f"{k} {v}" for k, v in list((r.get("counts") or {}).items())[:6])
         approval = f" approved by {r['approval'].get('approved_by')} ({r['approval'].get('ref')})" \
             if r.get("approval") and r["approval"].get("ref") else ""
-        print(f"{r.get('n', ''):>5} {r.get('time', '')} {r.get('user', ''):<10} {r['command']:<16} "
+        print(f"{r.get('n', ''):>5} {shown(r.get('time'))} {r.get('user', ''):<10} {r['command']:<16} "
               f"{r.get('business_date') or '':<9} {r.get('outcome', '')}{approval}"
               + (f"  [{counts}]" if counts else ""))
     return EXIT_OK

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+import time
 import unicodedata
 
 from juki import storage
 from juki.checks.context import Context
 from juki.checks.inspect import inspect_record
 from juki.cli.common import add_workdir, count_arg, dantai_code_arg, file_date_arg, print_reject_summary
-from juki.cli.progress import Progress
+from juki.cli.progress import meter
 from juki.codec.convert import parse_to_parquet, write_from_parquet
 from juki.errors import EXIT_OK, EXIT_REJECTED
 from juki.layout import load_layout
@@ -46,9 +47,11 @@ def register(sub) -> None:
 
 def run_parse(args) -> int:
     layout = load_layout(args.layout)
-    progress = Progress("parse")
-    done = parse_to_parquet(args.file, layout, args.out, progress=progress.reader())
-    seconds = progress.done()
+    size, start = storage.size_of(args.file), time.monotonic()
+    with meter() as progress:
+        done = parse_to_parquet(args.file, layout, args.out,
+                                progress=lambda r: progress("parse", r.bytes_read, size, "bytes"))
+    seconds = time.monotonic() - start
     args.audit_record = {"inputs": [{"location": storage.display_name(args.file), "sha256": done.input_sha256}],
                          "outputs": [{"location": storage.display_name(args.out), "sha256": done.output_sha256}],
                          "counts": {"records": done.records, "rejects": done.rejects.height}}

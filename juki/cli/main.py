@@ -21,13 +21,14 @@ from juki.cli import (
     nightly_cmd,
     reconcile_cmd,
     sample_cmd,
+    serve_cmd,
     validate_cmd,
 )
 from juki.errors import EXIT_UNUSABLE, JukiError
 from juki.jobs.workdir import NotAWorkdir
 
 COMMANDS = (layout_cmd, codec_cmd, validate_cmd, nightly_cmd, jobs_cmd, reconcile_cmd, access_cmd, audit_cmd,
-            sample_cmd)
+            sample_cmd, serve_cmd)
 EPILOG = "exit codes: 0 ok, 1 records rejected (or files differ), 2 input unusable or a usage error; never another"
 
 

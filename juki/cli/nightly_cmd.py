@@ -11,8 +11,10 @@ from juki.cli.common import (
     print_summary,
     staged,
 )
+from juki.cli.progress import meter
 from juki.errors import EXIT_OK
 from juki.jobs.nightly import run_nightly
+from juki.reports import write_report
 
 
 def register(sub) -> None:
@@ -25,7 +27,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    manifest = run_nightly(args.input, args.date, args.workdir, args.config, policy_of(args), call=staged)
+    with meter() as progress:
+        manifest = run_nightly(args.input, args.date, args.workdir, args.config, policy_of(args), call=staged,
+                               progress=progress, report=write_report)
     print_summary(manifest)
     deliver_outputs(args, "nightly", args.date)
     return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from juki.cli.progress import meter
 from juki.sample import SampleSpec, generate
 from juki.sample.events import KINDS
 
@@ -57,6 +58,7 @@ def run(args) -> int:
         events = ", ".join(f"{KINDS[k]} {n}" for k, n in c.events.items()) or "day 0"
         print(f"{c.file}: {c.records} records, {c.residents} residents ({events})")
 
-    generate(args.out, spec, progress=report)
+    with meter() as progress:
+        generate(args.out, spec, progress=report, meter=progress)
     print(f"juki sample: {args.days} file(s), city.toml, daitai_moji.csv and sample.json written")
     return 0

@@ -7,13 +7,13 @@ from pathlib import Path
 import polars as pl
 
 from juki import storage
-from juki.checks.catalogue import rule_for
 from juki.city import default_config_path, load_config
 from juki.cli.common import add_policy_options, add_workdir, policy_of, print_reject_summary
-from juki.cli.progress import Progress
+from juki.cli.progress import meter
 from juki.errors import EXIT_OK, EXIT_REJECTED
-from juki.jobs.report import Report, Section
 from juki.layout import load_layout
+from juki.reports import validate_report, write_html
+from juki.reports.views import command
 from juki.schemas.validate import validate_file
 
 
@@ -33,11 +33,10 @@ def run(args) -> int:
     layout = load_layout(args.layout)
     config_path = Path(args.config) if args.config else default_config_path(args.file)
     config = load_config(config_path) if args.config or config_path.exists() else None
-    progress = Progress("validate")
-    done = validate_file(args.file, layout, config.juminhyo_rule if config else None,
-                         config.juminhyo_strict if config else False, progress=progress.reader(),
-                         seion=config.seion if config else None)
-    progress.done()
+    with meter() as progress:
+        done = validate_file(args.file, layout, config.juminhyo_rule if config else None,
+                             config.juminhyo_strict if config else False, progress=progress,
+                             seion=config.seion if config else None)
     args.audit_record = {"inputs": [{"location": storage.display_name(args.file)}],
                          "counts": {"records": done.records, "rejected": done.rejected_records}}
     failed = policy_of(args).fails(done.rejected_records, done.records)
@@ -52,23 +51,8 @@ def run(args) -> int:
         storage.write_csv(done.rejects, target)
         print_reject_summary(done.rejects, target, source=name)
     if args.report:
-        _report(done, layout, name, failed).write(args.report)
+        html = validate_report(command=command(done.header.get("created_on")), file=name, layout=layout,
+                               records=done.records, rejects=done.rejects, failed=failed)
+        write_html(html, args.report)
         print(f"report: {storage.display_name(args.report)}")
     return EXIT_REJECTED if failed else EXIT_OK
-
-
-def _report(done, layout, name: str, failed: bool) -> Report:
-    from juki.rejects import summarize  # noqa: PLC0415
-
-    rows = [[r["rule"], r["severity"], r["count"], r["records"], rule_for(r["rule"]).explanation]
-            for r in summarize(done.rejects).iter_rows(named=True)]
-    return Report(
-        title=f"検証結果 {layout.title}",
-        verdict="rejected records: the run fails" if failed else "accepted",
-        ok=not failed,
-        facts=[("file", name), ("layout", f"{layout.name} v{layout.version} ({layout.content_hash})"),
-               ("作成年月日", done.header.get("created_on")), ("records", done.records),
-               ("rejected records", done.rejected_records)],
-        sections=[Section("Rules broken", ["rule", "severity", "count", "records", "what it means"], rows,
-                          "Counts only: the reject file lists record numbers and fields, never values.")],
-    )

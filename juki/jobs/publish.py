@@ -6,8 +6,8 @@ and the report, removes the temporary files that held personal data, and renames
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +21,7 @@ from juki.jobs import runlog
 from juki.jobs.record import DeliveryRecord, FailedRecord, NightlyRecord, Rerun, RunRecord, read_record, write_record
 from juki.jobs.workdir import Workdir, existing
 from juki.layout import Layout
+from juki.progress import Progress, silent
 
 
 def direct(fn, *args):
@@ -29,9 +30,10 @@ def direct(fn, *args):
 
 
 def write_output(staging: Path, name: str, layout: Layout, frame: pl.DataFrame, header: dict,
-                 trailer: dict | None = None) -> dict:
+                 trailer: dict | None = None, progress: Progress = silent) -> dict:
     with storage.atomic_output(staging / name) as sink:
-        count = write_records(sink, layout, frame, header, trailer, name=name)
+        count = write_records(sink, layout, frame, header, trailer, name=name,
+                              progress=lambda n: progress(f"write {name}", n, frame.height))
     return {"file": name, "sha256": sink.sha256, "records": count, "layout": layout.name,
             "layout_hash": layout.content_hash}
 
@@ -44,11 +46,17 @@ def copy_output(staging: Path, source: str, name: str, layout: Layout, header: d
             "layout_hash": layout.content_hash}
 
 
+ReportWriter = Callable[[RunRecord, Path], None]  # record, where its report goes (juki.reports.write_report)
+
+
 def publish(workdir: str, job: str, business_date: str, staging: Path, record: RunRecord,
-            temporary: tuple[str, ...] = ()) -> RunRecord:
+            temporary: tuple[str, ...] = (), report: ReportWriter | None = None) -> RunRecord:
+    """Record (and, given a writer, report), temporary files gone, then the one rename that makes the run visible.
+    The report is a view of the record: the core leaves its making to the caller (the CLI, the flows)."""
     for name in temporary:
         (staging / name).unlink(missing_ok=True)
-    runinfo.write_report(record, staging / "report.html")
+    if report is not None:
+        report(record, staging / "report.html")
     write_record(record, staging / "manifest.json")
     wd = Workdir(workdir)
     wd.keep_history(job, business_date)
@@ -94,8 +102,10 @@ def load_snapshot(run_dir: Path) -> pl.DataFrame:
 
 
 @contextmanager
-def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: Rerun | None) -> Iterator[None]:
-    """A run that fails leaves a manifest saying so (status, reason, counts only) for `juki runs`."""
+def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: Rerun | None,
+                      report: ReportWriter | None = None) -> Iterator[None]:
+    """A run that fails leaves a manifest saying so (status, reason, counts only) for `juki runs`, and with a
+    writer its report, beside the rejects that stopped it if it was the policy."""
     try:
         yield
     except RunLogFailed:
@@ -106,7 +116,11 @@ def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: Rerun | 
                               operator=runinfo.operator(), code_version=runinfo.code_version(),
                               error=reason.splitlines()[0], rerun=rerun)
         try:
-            write_record(record, wd.failed_dir(job, business_date, create=True) / "manifest.json")
+            failed = wd.failed_dir(job, business_date, create=True)
+            write_record(record, failed / "manifest.json")
+            if report is not None:
+                with suppress(Exception):  # the failure's own line matters more than its page
+                    report(record, failed / "report.html")
             log_run(str(wd.root), job, f"failed: {record.error}", record)
         except (OSError, JukiError) as also:
             if isinstance(e, JukiError):  # the run's own reason first; then that its record failed too

@@ -20,6 +20,7 @@ from juki.jobs import manifest as runinfo
 from juki.jobs import publish as jobs
 from juki.jobs.record import ConsistencyRecord, NightlyRecord, RunRecord
 from juki.jobs.workdir import Workdir, existing
+from juki.progress import Progress, silent
 
 JOBS = ("nightly", "consistency")
 
@@ -33,7 +34,7 @@ class RerunOutcome:
 
 
 def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool = False,
-          call=jobs.direct) -> RerunOutcome:
+          call=jobs.direct, progress: Progress = silent, report: jobs.ReportWriter | None = None) -> RerunOutcome:
     if job not in JOBS:
         raise UsageError(f"--job must be one of {', '.join(JOBS)}")
     if not reason.strip():
@@ -59,9 +60,10 @@ def rerun(job: str, business_date: str, reason: str, workdir=None, force: bool =
     params = previous.run
     if isinstance(previous, NightlyRecord):
         policy = Policy(params.max_rejects, params.max_percent)
-        result = nightly.run_nightly(params.input, business_date, workdir, params.config, policy, info, call)
+        result = nightly.run_nightly(params.input, business_date, workdir, params.config, policy, info, call,
+                                     progress, report)
     else:
-        result = consistency.run_consistency(business_date, workdir, params.config, info, call)
+        result = consistency.run_consistency(business_date, workdir, params.config, info, call, progress, report)
     later = [m.business_date for m in wd.manifests(job) if m.business_date > business_date]
     return RerunOutcome(result, later)
 

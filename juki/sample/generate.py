@@ -20,6 +20,7 @@ import polars as pl
 
 from juki.codec.writer import write_records
 from juki.layout import Layout, load_layout
+from juki.progress import Progress, silent
 from juki.sample.city import CITY, DAITAI_MOJI_FILE, city_toml
 from juki.sample.events import KINDS, apply_day
 from juki.sample.ids import IdIssuer
@@ -58,10 +59,13 @@ def file_name(day: date) -> str:
     return f"juki_daicho_{day:%Y%m%d}.dat"
 
 
-def write_register(path: str | os.PathLike, layout: Layout, df: pl.DataFrame, day: date) -> int:
+def write_register(path: str | os.PathLike, layout: Layout, df: pl.DataFrame, day: date,
+                   meter: Progress = silent) -> int:
     header = {"created_on": f"{day:%Y%m%d}", "dantai_code": CITY.dantai_code}
+    name = os.path.basename(path)
     with atomic_output(path) as handle:
-        return write_records(handle, layout, df, header, name=os.path.basename(path))
+        return write_records(handle, layout, df, header, name=name,
+                             progress=lambda n: meter(f"write {name}", n, df.height))
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -70,8 +74,9 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def generate(out: str | os.PathLike, spec: SampleSpec,
-             progress: Callable[[DayCounts], None] | None = None) -> list[DayCounts]:
-    """Write the sample city into ``out``; returns the counts of each day (also written to sample.json)."""
+             progress: Callable[[DayCounts], None] | None = None, meter: Progress = silent) -> list[DayCounts]:
+    """Write the sample city into ``out``; returns the counts of each day (also written to sample.json).
+    ``progress`` hears each day's counts when its file is written, ``meter`` how the long stages go."""
     out = Path(out)
     layout, tables, ids = load_layout(LAYOUT), load_tables(), IdIssuer()
     _write_text(out / "city.toml", city_toml())
@@ -83,11 +88,15 @@ def generate(out: str | os.PathLike, spec: SampleSpec,
         today = np.datetime64(day.isoformat(), "D")
         rng = np.random.default_rng([spec.seed, d])
         if df is None:
+            meter("make the residents", 0, spec.residents, "residents")
             df = populate(layout, tables, ids, rng, spec.residents, today)
+            meter("make the residents", spec.residents, spec.residents, "residents")
             events = {}
         else:
+            meter(f"day {d}: changes", 0, df.height)
             df, events = apply_day(layout, tables, ids, rng, df, today, spec.change_rate)
-        write_register(out / file_name(day), layout, df, day)
+            meter(f"day {d}: changes", df.height, df.height)
+        write_register(out / file_name(day), layout, df, day, meter)
         counts = DayCounts(day.isoformat(), file_name(day), df.height,
                            int((df.get_column("shojo_flag") == "0").sum()), events)
         days.append(counts)

@@ -122,6 +122,18 @@ class HashingReader:
         return "sha256:" + self._digest.hexdigest()
 
 
+def size_of(location: str | os.PathLike) -> int | None:
+    """The size in bytes of an input, or None when there is nothing there (yet): how a job sees that the day's
+    file has arrived, and how big a bar to draw while reading it. An unreachable server is a StorageError."""
+    path = local_path(location)
+    if path is None:
+        return remote.size(str(location))
+    try:
+        return path.stat().st_size if path.is_file() else None
+    except OSError:
+        return None
+
+
 def read_bytes(location: str | os.PathLike) -> bytes:
     with open_input(location) as f:
         return f.read()
@@ -190,4 +202,4 @@ def write_parquet(frame, location) -> str:
 __all__ = ["CHUNK", "OWNER_ONLY", "OWNER_ONLY_DIR", "HashingReader", "StorageError", "StorageRefused",
            "StorageUnavailable", "atomic_output", "atomic_write", "check_input", "copy_file", "display_name",
            "fsync_dir", "is_url", "local_path", "make_dirs", "open_input", "private_dir", "read_bytes", "refuse_link",
-           "remove", "replace_dir", "resolved", "sha256_of", "write_csv", "write_ipc", "write_parquet"]
+           "remove", "replace_dir", "resolved", "sha256_of", "size_of", "write_csv", "write_ipc", "write_parquet"]

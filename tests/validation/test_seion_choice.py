@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import polars as pl
-from juki.schemas.validate import validate_frame
 
 from juki.checks.context import Context
 from juki.checks.rules import default_seion_rules, seion_kana
 from juki.codec.reader import read_records
 from juki.layout import load_layout
+from juki.schemas.validate import validate_frame
 from tests.validation.conftest import DEFECTS_DIR
 
 
