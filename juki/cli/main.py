@@ -15,6 +15,7 @@ import traceback
 from juki.cli import (
     access_cmd,
     audit_cmd,
+    cities_cmd,
     codec_cmd,
     jobs_cmd,
     layout_cmd,
@@ -26,7 +27,7 @@ from juki.cli import (
 from juki.errors import EXIT_UNUSABLE, JukiError
 
 COMMANDS = (layout_cmd, codec_cmd, validate_cmd, nightly_cmd, jobs_cmd, reconcile_cmd, access_cmd, audit_cmd,
-            sample_cmd)
+            sample_cmd, cities_cmd)
 EPILOG = "exit codes: 0 ok, 1 records rejected, 2 input unusable (or a usage error)"
 
 
