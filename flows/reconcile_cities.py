@@ -20,6 +20,7 @@ from prefect.futures import wait
 from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.cities import one_line, registry_of
 from flows.common import _sanitized
 from juki.dates import parse_business_date
 from juki.jobs import reconcile_cities as rc
@@ -53,13 +54,15 @@ def _message(state) -> str:
 
 
 @flow(name="reconcile-cities", persist_result=False, log_prints=False, task_runner=task_runner())
-def reconcile_cities(registry: str, date: str, theirs: str | None = None, parts: int = rc.PARTS,
+def reconcile_cities(date: str, registry: str | None = None, theirs: str | None = None, parts: int = rc.PARTS,
                      cities: list[str] | None = None):
-    """Reconcile the consistency files of the registry's cities (or those in ``cities``) of ``date`` (YYYY-MM-DD).
-
-    theirs: each city's returned file, {inbox}, {code} and {date} filled in (none: only the cross-city check)."""
-    day = parse_business_date(date)
-    plans = rc.plan(load_registry(registry), day, cities, theirs, parts)
+    """Reconcile the consistency files of ``date`` (YYYY-MM-DD) of the registry's cities (default
+    $JUKI_REGISTRY; ``cities``: only these codes). theirs: each city's returned file, {inbox}, {code} and {date}
+    filled in (none: only the cross-city check)."""
+    try:
+        plans = rc.plan(load_registry(registry_of(registry)), parse_business_date(date), cities, theirs, parts)
+    except Exception as e:  # noqa: BLE001 - one line as the run's state
+        return Failed(message=one_line(e))
     outcome: dict[str, dict] = {}
 
     def settle(futures, stage):
