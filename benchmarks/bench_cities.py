@@ -29,7 +29,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.common import DATA, load_average, machine, save  # noqa: E402
+from benchmarks.common import DATA, load_average, save  # noqa: E402
+from juki.registry import REGISTRY_NAME, load_registry  # noqa: E402
 from juki.sample import SampleSpec  # noqa: E402
 from juki.sample.cities import generate_cities, spread_codes  # noqa: E402
 from tests.cities.stack import PROJECT, bin_of, start, start_server, wait_until  # noqa: E402
@@ -39,10 +40,12 @@ NIGHTS = ("2026-04-01", "2026-04-02")
 
 
 def make(root: Path, n: int, residents: int, seed: int):
+    """The cities, generated once under root/loop and copied to root/dispatch: (loop registry, dispatch one)."""
     shutil.rmtree(root, ignore_errors=True)
-    registry, _ = generate_cities(root, SampleSpec(residents=residents, days=2, seed=seed,
-                                                   start=date(2026, 4, 1)), spread_codes(n))
-    return registry
+    registry, _ = generate_cities(root / "loop", SampleSpec(residents=residents, days=2, seed=seed,
+                                                            start=date(2026, 4, 1)), spread_codes(n))
+    shutil.copytree(root / "loop", root / "dispatch")
+    return registry, load_registry(root / "dispatch" / REGISTRY_NAME)
 
 
 def loop(registry, night: str) -> float:
@@ -96,11 +99,10 @@ def main() -> None:
     root = DATA / "cities"
     results = []
 
-    big = make(root / "big-loop", args.cities, args.residents, 1)
+    big, big_dispatch = make(root / "big", args.cities, args.residents, 1)
     loop(big, NIGHTS[0])
     loop_s = loop(big, NIGHTS[1])
-    big = make(root / "big-dispatch", args.cities, args.residents, 1)
-    disp_s, detail = dispatched(big, workers=2, limit=2, root=root / "big-run")
+    disp_s, detail = dispatched(big_dispatch, workers=2, limit=2, root=root / "big-run")
     residents = args.cities * args.residents
     results.append({"measure": "throughput", "cities": args.cities, "residents_each": args.residents,
                     "loop_seconds": round(loop_s, 2), "dispatched_seconds": round(disp_s, 2),
@@ -109,18 +111,16 @@ def main() -> None:
                     "workers": 2, "queue_limit": 2, "load_average": load_average(), **detail})
     print(results[-1], flush=True)
 
-    tiny = make(root / "tiny-loop", args.tiny, 100, 2)
+    tiny, tiny_dispatch = make(root / "tiny", args.tiny, 100, 2)
     loop(tiny, NIGHTS[0])
     tiny_loop = loop(tiny, NIGHTS[1])
-    tiny = make(root / "tiny-dispatch", args.tiny, 100, 2)
-    tiny_disp, detail = dispatched(tiny, workers=1, limit=1, root=root / "tiny-run")
+    tiny_disp, detail = dispatched(tiny_dispatch, workers=1, limit=1, root=root / "tiny-run")
     results.append({"measure": "overhead", "cities": args.tiny, "residents_each": 100,
                     "loop_seconds": round(tiny_loop, 2), "dispatched_seconds": round(tiny_disp, 2),
                     "overhead_seconds_per_city": round((tiny_disp - tiny_loop) / args.tiny, 2),
                     "workers": 1, "queue_limit": 1, "load_average": load_average(), **detail})
     print(results[-1], flush=True)
-    save("cities", {"command": "python benchmarks/bench_cities.py " + " ".join(sys.argv[1:]),
-                    "machine": machine(), "results": results})
+    save("cities", {"command": "python benchmarks/bench_cities.py " + " ".join(sys.argv[1:]), "results": results})
 
 
 if __name__ == "__main__":
