@@ -15,6 +15,7 @@ import traceback
 from juki.cli import (
     access_cmd,
     audit_cmd,
+    cities_cmd,
     codec_cmd,
     jobs_cmd,
     layout_cmd,
@@ -28,7 +29,7 @@ from juki.errors import EXIT_UNUSABLE, JukiError
 from juki.jobs.workdir import NotAWorkdir
 
 COMMANDS = (layout_cmd, codec_cmd, validate_cmd, nightly_cmd, jobs_cmd, reconcile_cmd, access_cmd, audit_cmd,
-            sample_cmd, serve_cmd)
+            sample_cmd, serve_cmd, cities_cmd)
 EPILOG = "exit codes: 0 ok, 1 records rejected (or files differ), 2 input unusable or a usage error; never another"
 
 
