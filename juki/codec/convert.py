@@ -21,7 +21,7 @@ from juki.codec.writer import RecordWriter
 from juki.layout import Layout
 
 META_KEY = b"juki"
-BATCH_ROWS = 16_384
+BATCH_ROWS = 4_096
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,6 @@ def write_from_parquet(path, layout: Layout, out, header: dict | None = None) ->
     with storage.atomic_output(out) as sink:
         writer = RecordWriter(sink, layout, values, name=storage.display_name(out))
         for batch in source.iter_batches(batch_size=BATCH_ROWS):
-            writer.write(pl.from_arrow(batch))
+            writer.write(batch)  # Arrow straight to the encoder: no DataFrame in between
         count = writer.close(trailer)
     return Converted(count, pl.DataFrame(), sink.sha256)
