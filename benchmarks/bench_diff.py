@@ -1,7 +1,7 @@
 """Diff benchmark: 1,000,000 against 1,000,000 本人確認情報 with 1 % changed, 0.1 % added and 0.1 % removed by
 death. Target (issue #4): ≤ 1 s and ≥ 4× DataComPy's polars compare, run on the same data in the same run.
 DataComPy pins an older polars, so it runs in its own virtualenv (benchmarks/.data/datacompy-venv), never as a
-dependency of juki.
+dependency of juki; its version and its dependencies' are pinned in benchmarks/datacompy.txt.
 
     python benchmarks/bench_diff.py [--records N]
 """
@@ -76,11 +76,14 @@ def inputs(records: int) -> tuple[Path, Path]:
 
 
 def datacompy_python() -> str:
-    venv = DATA / "datacompy-venv"
-    py = venv / "bin" / "python"
-    if not py.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "datacompy[polars]", "polars"], check=True)
+    """The Python of DataComPy's own virtualenv, installed from the pins of benchmarks/datacompy.txt (again
+    whenever that file changes), so the script reproduces the committed figure."""
+    venv, pins = DATA / "datacompy-venv", Path(__file__).resolve().parent / "datacompy.txt"
+    py, stamp = venv / "bin" / "python", venv / "pins.txt"
+    if not py.exists() or not stamp.exists() or stamp.read_text() != pins.read_text():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "-r", str(pins), "-c", str(pins)], check=True)
+        stamp.write_text(pins.read_text())
     return str(py)
 
 

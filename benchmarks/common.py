@@ -13,6 +13,7 @@ import platform
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +29,21 @@ HANKANA = np.array([chr(c) for c in range(0xFF71, 0xFF9E)])
 
 
 def machine() -> dict:
+    """What the figures were measured on: CPU model and count, memory, versions, and the load when saved."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import numba
+    import pyarrow
+
     return {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
-            "polars": pl.__version__}
+            "cpu_model": model, "memory_gib": round(memory, 1), "polars": pl.__version__,
+            "pyarrow": pyarrow.__version__, "numba": numba.__version__, "load_average": load_average()}
+
+
+def load_average() -> float:
+    """The 1-minute load average: the machine is shared, so each figure says how busy it was."""
+    return round(os.getloadavg()[0], 2)
 
 
 def _strings(rng: np.random.Generator, alphabet: np.ndarray, n: int, lo: int, hi: int) -> pl.Series:
@@ -86,5 +100,7 @@ def run_isolated(code: str, **params) -> dict:
 def save(name: str, payload: dict) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps({"machine": machine(), **payload}, ensure_ascii=False, indent=2) + "\n")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
+    stamp = {"commit": commit.stdout.strip() or None, "measured_at": time.strftime("%Y-%m-%d %H:%M %Z")}
+    path.write_text(json.dumps({"machine": machine(), **stamp, **payload}, ensure_ascii=False, indent=2) + "\n")
     return path

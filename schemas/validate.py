@@ -94,13 +94,14 @@ class FileValidation:
 
 
 def validate_file(location, layout: Layout, juminhyo_rule=None, juminhyo_strict: bool = False,
-                  progress=None) -> FileValidation:
+                  progress=None, seion=None) -> FileValidation:
     """Parse a file and validate every record: codec rejects and schema rejects together."""
     from juki import storage  # noqa: PLC0415
     from juki.codec.reader import read_records  # noqa: PLC0415
 
     df, result = read_records(location, layout, progress=progress)
     context = Context(file_date=result.header.get("created_on"),
-                      **({"juminhyo_rule": juminhyo_rule} if juminhyo_rule else {}))
+                      **({"juminhyo_rule": juminhyo_rule} if juminhyo_rule else {}),
+                      **({"seion": seion} if seion else {}))
     schema_rejects = validate_frame(df, layout, context, juminhyo_strict, storage.display_name(location))
     return FileValidation(df.height, merge_rejects(result.rejects.to_frame(), schema_rejects), result.header)

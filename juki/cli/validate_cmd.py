@@ -36,7 +36,8 @@ def run(args) -> int:
     config = load_config(config_path) if args.config or config_path.exists() else None
     progress = Progress("validate")
     done = validate_file(args.file, layout, config.juminhyo_rule if config else None,
-                         config.juminhyo_strict if config else False, progress=progress.reader())
+                         config.juminhyo_strict if config else False, progress=progress.reader(),
+                         seion=config.seion if config else None)
     progress.done()
     args.audit_record = {"inputs": [{"location": storage.display_name(args.file)}],
                          "counts": {"records": done.records, "rejected": done.rejected_records}}

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
 import pyarrow.parquet as pq
 
 from juki import storage
-from juki.codec.reader import ReadResult, scan_records
+from juki.codec.reader import ReadResult, scan_batches
 from juki.codec.writer import RecordWriter
 from juki.layout import Layout
 
@@ -47,17 +48,24 @@ def parse_to_parquet(location, layout: Layout, out, progress: Callable[[ReadResu
     name = storage.display_name(location)
     with storage.open_input(location) as raw, storage.atomic_output(out) as sink:
         handle = storage.HashingReader(raw)
-        writer = None
+        writer, pending = None, None
+        # Parquet is written on a thread of its own (pyarrow lets go of the GIL) while the next batch is decoded:
+        # one batch in flight, so memory stays at about two batches.
+        pool = ThreadPoolExecutor(max_workers=1)
         try:
-            for batch in scan_records(handle, layout, name, result=result, progress=progress):
-                table = batch.to_arrow()
+            for batch in scan_batches(handle, layout, name, result=result, progress=progress):
                 # The trailer is read last: the metadata is written with the footer, on close, so it goes in then.
-                writer = writer or pq.ParquetWriter(sink, table.schema)
-                writer.write_table(table)
+                writer = writer or pq.ParquetWriter(sink, batch.schema)
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(writer.write_batch, batch)
+            if pending is not None:
+                pending.result()
             if writer is None:  # a file with no data records still gets a Parquet file with the columns
                 writer = pq.ParquetWriter(sink, pl.DataFrame(schema=_empty_schema(layout)).to_arrow().schema)
             writer.add_key_value_metadata(_meta(layout, result.header, result.trailer))
         finally:
+            pool.shutdown(wait=True)  # a batch still being written is done before the writer closes
             if writer is not None:  # also on failure, before the temporary output is discarded
                 writer.close()
     return Converted(result.data_records, result.rejects.to_frame(), sink.sha256, handle.sha256)

@@ -1,100 +1,133 @@
-"""Columns → bytes, one whole column at a time, into a 2-D uint8 array of records.
+"""Columns → bytes, a batch at a time, into a 2-D uint8 array of records.
 
-Each record starts as a template (record type code, padding of every field, terminator). Each column is encoded
-in bulk: ASCII kinds straight from the Arrow buffers, text kinds by one cp932 call over the values joined with
-newlines (0x0A is never a CP932 trail byte, so the newlines find each value's bytes again). A boolean mask then
-drops every value's bytes into its field in one numpy assignment. A value longer than its field is an error that
-names the record and field; nothing is ever truncated, so a double-byte character is never split.
+Text columns go to the compiled kernel of juki/codec/encode_kernel.py as their Arrow buffers (UTF-8 bytes,
+offsets, validity): it writes every record from the layout's template (record type code, padding of every field,
+terminator) and encodes each value with Python's own cp932 mapping (juki/codec/tables.py). Number columns are
+written here with numpy. A value that cannot be written as it is (longer than its field, a character its field
+cannot carry, a character with no CP932 code, a number that is no whole number or too large) is written blank
+and reported with its record and field: nothing is ever truncated, so a double-byte character is never split.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+
 import numpy as np
 import polars as pl
 
-from juki.codec.charset import NOT_TEXT, encode_ibm, ibm_codes
-from juki.codec.masks import prefix_mask
+from juki.codec import kernels as K
+from juki.codec.encode_kernel import encode_rows
+from juki.codec.tables import encode_tables
 from juki.layout import Field, Layout, RecordType
 from juki.rejects import RejectSink
 
-SEP = 0x0A
 SPACE = 0x20
+# Two threads, each writing half of a batch's records, use both cores (the kernel lets go of the GIL).
+MIN_ROWS_TO_SHARE = 256
+_POOL = ThreadPoolExecutor(max_workers=2)
 
 
 def template(layout: Layout, rt: RecordType) -> np.ndarray:
     """One empty record of this type: code, every field's padding, terminator."""
-    out = np.full(layout.record_length + len(layout.terminator_bytes), 0x20, dtype=np.uint8)
+    return _template(rt, layout.record_length, layout.terminator_bytes).copy()
+
+
+@cache
+def _template(rt: RecordType, record_length: int, terminator: bytes) -> np.ndarray:
+    out = np.full(record_length + len(terminator), 0x20, dtype=np.uint8)
     for f in rt.fields:
         if f.pad == "fullwidth":
             out[f.offset : f.offset + f.width - f.width % 2] = np.tile([0x81, 0x40], f.width // 2)
         else:
             out[f.offset : f.end] = 0x20  # a null number is written blank, and read back as null
     out[0 : len(rt.code)] = np.frombuffer(rt.code.encode("ascii"), dtype=np.uint8)
-    out[layout.record_length :] = np.frombuffer(layout.terminator_bytes, dtype=np.uint8)
+    out[record_length:] = np.frombuffer(terminator, dtype=np.uint8)
     return out
+
+
+@cache
+def _plan(rt: RecordType):
+    texts = tuple(f for f in rt.value_fields if not f.integer)
+    pads = {"space": K.PAD_SPACE, "zero": K.PAD_ZERO, "fullwidth": K.PAD_FULLWIDTH}
+
+    def arr(values):
+        return np.array(values, dtype=np.int64)
+
+    spec = (arr([f.offset for f in texts]), arr([f.width for f in texts]), arr([f.ascii for f in texts]),
+            arr([pads[f.pad] for f in texts]), arr([K.LEFT if f.align == "left" else K.RIGHT for f in texts]))
+    return texts, spec
 
 
 def encode_frame(df: pl.DataFrame, layout: Layout, rt: RecordType, first_record_no: int,
                  sink: RejectSink) -> np.ndarray:
     """Records for every row of ``df``; problems go to ``sink`` (record numbers from ``first_record_no``)."""
-    out = np.broadcast_to(template(layout, rt), (df.height, layout.record_length + len(layout.terminator_bytes)))
-    out = out.copy()
-    if df.height == 0:
+    texts, spec = _plan(rt)
+    empty = _template(rt, layout.record_length, layout.terminator_bytes)
+    stride = len(empty)
+    out = np.empty((df.height, stride), dtype=np.uint8)
+    n = df.height
+    if n == 0:
         return out
-    record_nos = np.arange(first_record_no, first_record_no + df.height)
-    texts = [f for f in rt.value_fields if not f.integer]
-    # One select for every text column: polars cleans and joins them in parallel. U+0080 and U+F8F0–U+F8F3 are
-    # looked for here (they encode to bytes that are also trail bytes); every other character a field cannot
-    # carry shows in the encoded bytes (see _suspect).
-    joined = df.select(
-        *[_clean(f).str.join("\n").alias(f.id) for f in texts],
-        *[_clean(f).str.contains_any(list(NOT_TEXT)).any().alias(f"{f.id}:bad") for f in texts if not f.ascii],
-    ).row(0, named=True) if texts else {}
+    data, offsets, valid = _text_buffers(df, texts)
+    table = encode_tables()[1 if layout.ibm_extensions else 0]
+
+    def part(rows: range) -> list:
+        """Encode rows [rows.start, rows.stop): the kernel lets go of the GIL, so parts run side by side."""
+        errors, scratch = np.empty((64 + len(rows) // 64, 4), dtype=np.int64), np.empty(room, dtype=np.uint8)
+        flat = out[rows.start : rows.stop].reshape(-1)
+        sub = (data, offsets[:, rows.start :], valid[:, rows.start :])
+        while True:
+            count = encode_rows(flat, stride, len(rows), empty, *spec, *sub, table, scratch, errors)
+            if count <= len(errors):
+                return [(r + rows.start, j, d, c) for r, j, d, c in errors[:count].tolist()]
+            errors = np.empty((count, 4), dtype=np.int64)  # more faults than room: again, all of them kept
+
+    room = max((f.width for f in texts), default=0) + 2
+    half = n // 2 if n >= MIN_ROWS_TO_SHARE else n
+    parts = [range(0, half), range(half, n)] if half < n else [range(n)]
+    faults = [x for done in (_POOL.map(part, parts) if len(parts) > 1 else map(part, parts)) for x in done]
+    for r, j, detail, code in faults:
+        f = texts[j]
+        sink.add(first_record_no + r, f.id, f.offset, *_reject(f, code, detail))
+    record_nos = np.arange(first_record_no, first_record_no + n)
     for f in rt.value_fields:
-        cells = out[:, f.offset : f.end]
         if f.integer:
-            _encode_number(cells, df.get_column(f.id), f, record_nos, sink)
-            continue
-        encoded = None if joined.get(f"{f.id}:bad") else _encode_text(joined.get(f.id, ""), df, f, layout)
-        if encoded is None or _suspect(*encoded, f):
-            # Slow path, for the few batches where some value holds what its field cannot carry.
-            encoded = _encode_text(_reject_bad_values(df, f, record_nos, sink), df, f, layout, record_nos, sink)
-        _place(cells, f, *encoded, record_nos, sink)
+            _encode_number(out[:, f.offset : f.end], df.get_column(f.id), f, record_nos, sink)
     return out
 
 
-def _suspect(data: np.ndarray, lengths: np.ndarray, f: Field) -> bool:
-    """Whether the encoded values may hold a character the field cannot carry: a control byte (never part of a
-    CP932 character), 0xFD–0xFF (never a lead or trail byte), or a newline inside a value (lengths of -1)."""
-    if (lengths < 0).any():
-        return True
-    bad = (data < SPACE) | (data == 0x7F)
-    if not f.ascii:
-        bad |= data >= 0xFD
-    return bool(bad.any())
+def _reject(f: Field, code: int, detail: int) -> tuple[str, str]:
+    if code == K.NOT_ALLOWED:
+        return "write.not_allowed", ("value holds a character this field cannot carry" if f.ascii
+                                     else "value holds a control character")
+    if code == K.NO_CODE:
+        return "write.not_cp932", f"character {detail + 1} of the value has no CP932 code"
+    return "write.too_long", f"value is {detail} bytes, the field holds {f.width}"
 
 
-# Characters a field of each kind cannot carry: ASCII kinds take printable ASCII only; text kinds refuse control
-# characters and the code points that only come from bytes that are no CP932 character (see charset.py).
-_NOT_ALLOWED = {True: r"[^\x20-\x7e]", False: r"[\x00-\x1f\x7f\x80\uf8f0-\uf8f3]"}
-
-
-def _clean(f: Field) -> pl.Expr:
-    """The value as it will be written: trailing padding characters would read back as padding, so drop them."""
-    e = pl.col(f.id).cast(pl.String).fill_null("")
-    if f.pad == "fullwidth":
-        return e.str.strip_chars_end("\u3000 ")
-    return e.str.strip_chars_end(" ") if f.align == "left" else e.str.strip_chars_start(" ")
-
-
-def _reject_bad_values(df: pl.DataFrame, f: Field, record_nos, sink: RejectSink) -> str:
-    """Slow path: name each record whose value holds a character the field cannot carry; write it blank."""
-    s = df.select(_clean(f)).to_series()
-    bad = s.str.contains(_NOT_ALLOWED[f.ascii]).to_numpy()
-    for r in np.flatnonzero(bad):
-        sink.add(record_nos[r], f.id, f.offset, "write.not_allowed",
-                 "value holds a character this field cannot carry" if f.ascii else "value holds a control character")
-    return s.scatter(np.flatnonzero(bad), "").str.join("\n").item()
+def _text_buffers(df: pl.DataFrame, texts: tuple[Field, ...]):
+    """Every text column's UTF-8 bytes in one buffer, each column's offsets into it, and validity."""
+    n = df.height
+    offsets = np.empty((len(texts), n + 1), dtype=np.int64)
+    valid = np.empty((len(texts), n), dtype=np.uint8)
+    parts, base = [], 0
+    for j, f in enumerate(texts):
+        col = df.get_column(f.id)
+        if col.dtype != pl.String:
+            col = col.cast(pl.String)
+        arr = col.to_arrow(compat_level=pl.CompatLevel.oldest())
+        _, offs, raw = arr.buffers()
+        o = np.frombuffer(offs, dtype=np.int64 if arr.type == "large_string" else np.int32)
+        o = o[arr.offset : arr.offset + n + 1]
+        first, last = int(o[0]), int(o[-1])
+        offsets[j] = o
+        offsets[j] += base - first
+        parts.append(np.frombuffer(raw, dtype=np.uint8)[first:last] if last > first else np.zeros(0, np.uint8))
+        base += last - first
+        valid[j] = col.is_not_null().to_numpy()
+    data = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+    return data, offsets, valid
 
 
 def _encode_number(cells: np.ndarray, column: pl.Series, f: Field, record_nos, sink: RejectSink) -> None:
@@ -117,84 +150,3 @@ def _encode_number(cells: np.ndarray, column: pl.Series, f: Field, record_nos, s
     lead = (digits == 0x30) & (np.cumsum(digits != 0x30, axis=1) == 0)
     lead[:, -1] = False
     cells[ok] = np.where(lead, 0x20, digits).astype(np.uint8)
-
-
-def _encode_text(text: str, df: pl.DataFrame, f: Field, layout: Layout, record_nos=None,
-                 sink: RejectSink | None = None):
-    """Encoded bytes of all values concatenated, and each value's byte length (0 for null). None when some value
-    cannot be encoded, unless a sink is given to name those records (then they are written blank)."""
-    try:
-        raw = text.encode("ascii" if f.ascii else "cp932")
-    except UnicodeEncodeError:
-        if sink is None:
-            return None
-        raw = _encode_rowwise(text.split("\n"), f, record_nos, sink)
-    data = np.frombuffer(raw + b"\n", dtype=np.uint8)
-    if layout.ibm_extensions and not f.ascii:
-        data = _prefer_ibm(df.select(_clean(f)).to_series(), data)
-    seps = np.flatnonzero(data == SEP)
-    if len(seps) != df.height:  # a value holds a newline of its own: keep it in the data, for _suspect to see
-        return data[:-1], np.full(df.height, -1)
-    lengths = np.diff(seps, prepend=-1) - 1
-    return data[data != SEP], lengths
-
-
-def _encode_rowwise(values: list[str], f: Field, record_nos, sink: RejectSink) -> bytes:
-    """Slow path, only when some value cannot be encoded for its field: name each such record, write it blank."""
-    parts = []
-    for r, value in enumerate(values):
-        try:
-            parts.append(value.encode("ascii" if f.ascii else "cp932"))
-        except UnicodeEncodeError as e:
-            if f.ascii:
-                sink.add(record_nos[r], f.id, f.offset, "write.not_allowed",
-                         "value holds a character this field cannot carry")
-            else:
-                sink.add(record_nos[r], f.id, f.offset, "write.not_cp932",
-                         f"character {e.start + 1} of the value has no CP932 code")
-            parts.append(b"")
-    return b"\n".join(parts)
-
-
-def _prefer_ibm(s: pl.Series, data: np.ndarray) -> np.ndarray:
-    """Rewrite the few values holding an IBM extension kanji with its IBM code (same byte length)."""
-    hits = np.flatnonzero(s.str.contains_any(list(ibm_codes())).to_numpy())
-    if not len(hits):
-        return data
-    data = data.copy()
-    starts = np.concatenate(([0], np.flatnonzero(data == SEP) + 1))
-    for r in hits:
-        encoded = encode_ibm(s[int(r)])
-        data[starts[r] : starts[r] + len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
-    return data
-
-
-def _place(cells: np.ndarray, f: Field, data: np.ndarray, lengths: np.ndarray, record_nos,
-           sink: RejectSink) -> None:
-    """Drop each value's bytes into its field, padding per the layout; overlong values are rejected."""
-    n, w = cells.shape
-    over = lengths > w
-    if over.any():
-        for r in np.flatnonzero(over):
-            sink.add(record_nos[r], f.id, f.offset, "write.too_long",
-                     f"value is {int(lengths[r])} bytes, the field holds {w}")
-        keep = np.repeat(~over, lengths)
-        data, lengths = data[keep], np.where(over, 0, lengths)
-    block = np.ascontiguousarray(cells)  # work on compact memory, copy back once
-    if f.pad == "fullwidth":
-        _fullwidth_padding(block, lengths)
-    mask = prefix_mask(w)[lengths] if f.align == "left" else ~prefix_mask(w)[w - lengths]
-    block[mask] = data
-    cells[:] = block
-
-
-def _fullwidth_padding(cells: np.ndarray, lengths: np.ndarray) -> None:
-    """Full-width spaces (81 40) from the end of the value; an odd byte left at the end is a half-width space."""
-    w = cells.shape[1]
-    odd = (lengths % 2 == 1)
-    if not odd.any():
-        return
-    pattern = np.where(np.arange(w) % 2 == 1, 0x81, 0x40).astype(np.uint8)
-    cells[odd] = pattern
-    leftover = (w - lengths) % 2 == 1
-    cells[leftover, w - 1] = 0x20

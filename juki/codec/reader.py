@@ -18,9 +18,10 @@ from typing import BinaryIO
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from juki import storage
-from juki.codec.decode import decode_fields
+from juki.codec.decode import decode_arrays, decode_fields
 from juki.errors import InputUnusable, Where
 from juki.layout import TERMINATORS, Field, Layout, RecordType
 from juki.rejects import RejectSink
@@ -46,8 +47,17 @@ def scan_records(handle: BinaryIO, layout: Layout, name: str, columns: list[str]
                  result: ReadResult | None = None, batch_bytes: int = BATCH_BYTES,
                  progress: Callable[[ReadResult], None] | None = None) -> Iterator[pl.DataFrame]:
     """Yield the data records of an open file as DataFrames (first column ``record_no``, 1-based in the file)."""
+    for batch in scan_batches(handle, layout, name, columns, result, batch_bytes, progress):
+        yield pl.DataFrame([pl.Series(c, a) for c, a in zip(batch.schema.names, batch.columns, strict=True)])
+
+
+def scan_batches(handle: BinaryIO, layout: Layout, name: str, columns: list[str] | None = None,
+                 result: ReadResult | None = None, batch_bytes: int = BATCH_BYTES,
+                 progress: Callable[[ReadResult], None] | None = None) -> Iterator[pa.RecordBatch]:
+    """``scan_records`` as Arrow record batches, as the codec makes them (what Parquet is written from)."""
     result = result if result is not None else ReadResult()
     fields = _select(layout.data, columns, name)
+    names = [RECORD_NO, *(f.id for f in fields)]
     hashed = any(f.id == "content_hash" for f in layout.trailer.fields)
     L = layout.record_length
     first = read_exact(handle, L + 2)
@@ -95,11 +105,11 @@ def scan_records(handle: BinaryIO, layout: Layout, name: str, columns: list[str]
             record_nos = data_rows + record_no
             # Header and trailer can only be first and last: the data rows are one run, a view (no copy).
             rows = block[data_rows[0] : data_rows[-1] + 1]
-            batch = decode_fields(rows[:, :L], fields, record_nos, result.rejects)
+            arrays = decode_arrays(rows[:, :L], fields, record_nos, result.rejects)
             result.data_records += len(data_rows)
             if hashed:
-                result.content.update(rows.tobytes())
-            yield batch.insert_column(0, pl.Series(RECORD_NO, record_nos, dtype=pl.Int64))
+                result.content.update(rows)
+            yield pa.RecordBatch.from_arrays([pa.array(record_nos, pa.int64()), *arrays], names)
         record_no += whole
         result.bytes_read += len(chunk)
         if progress:

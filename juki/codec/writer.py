@@ -9,6 +9,7 @@ write through ``storage.atomic_output`` so a rejected write leaves no file.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,6 +32,7 @@ class RecordWriter:
         self.count = 0
         # The data records' hash, for a trailer that carries one (consistency files): only then is it computed.
         self._digest = hashlib.sha256() if any(f.id == "content_hash" for f in layout.trailer.fields) else None
+        self._pool, self._pending = ThreadPoolExecutor(max_workers=1), None
         self._write_one(layout.header, {"layout_version": layout.version, **header}, record_no=1)
 
     def write(self, df: pl.DataFrame) -> None:
@@ -43,13 +45,25 @@ class RecordWriter:
         for start in range(0, df.height, step):
             part = df.slice(start, step)
             records = encode_frame(part, self.layout, self.layout.data, self.count + 2, self.sink)
-            raw = records.tobytes()
-            if self._digest is not None:
-                self._digest.update(raw)
-            self.handle.write(raw)
+            self._settle()
+            self._pending = self._pool.submit(self._put, records.reshape(-1))
             self.count += part.height
 
+    def _put(self, raw) -> None:
+        """Hash and write one batch of records (on the writer's thread: hashlib and file writes let go of the
+        GIL, so this runs while the next batch is encoded)."""
+        if self._digest is not None:
+            self._digest.update(raw)
+        self.handle.write(raw)
+
+    def _settle(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
     def close(self, trailer: dict | None = None) -> int:
+        self._settle()
+        self._pool.shutdown()
         values = {"record_count": self.count, **(trailer or {})}
         if self._digest is not None:
             values["content_hash"] = self._digest.hexdigest()

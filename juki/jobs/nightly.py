@@ -122,7 +122,7 @@ def read_input(run: NightlyRun) -> dict:
         raise InputUnusable("no data records (only a header and a trailer): the 住民基本台帳ファイル lists every "
                             "person; ask the vendor for the full file", Where(file=name))
     source = pl.concat(batches)
-    context = Context(run.business_date, config.juminhyo_rule)
+    context = Context(run.business_date, config.juminhyo_rule, config.seion)
     rejects = validate_frame(source, layout, context, config.juminhyo_strict, name, only=dv.SOURCE_FIELDS)
     rejects = merge_rejects(result.rejects.to_frame(), rejects)
     run.save("source", source)
@@ -182,7 +182,7 @@ def derive_and_diff(run: NightlyRun) -> dict:
     source = run.load("source")
     input_rejects = run.load("rejects")
     current = dv.derive(source, config, run.business_date)
-    context = Context(run.business_date, config.juminhyo_rule)
+    context = Context(run.business_date, config.juminhyo_rule, config.seion)
     # The dead are checked too: their derived records are as valid as anyone's, and filtering them out would
     # copy a million rows for nothing.
     derived_rejects = validate_frame(current, load_layout("honnin_kakunin"), context, config.juminhyo_strict,
@@ -217,7 +217,7 @@ def write_outputs(run: NightlyRun) -> dict:
     notice_layout, sofu_layout = load_layout(notices.LAYOUT), load_layout("sofusaki")
     rows = notices.build(changes)
     sofu, sofu_rejects = sofusaki.build(changes, config, run.business_date)
-    checked = validate_frame(sofu, sofu_layout, Context(run.business_date, config.juminhyo_rule),
+    checked = validate_frame(sofu, sofu_layout, Context(run.business_date, config.juminhyo_rule, config.seion),
                              config.juminhyo_strict, "送付先情報")
     output_rejects = pl.concat([sofu_rejects, checked])
     rejects = pl.concat([run.load("rejects"), output_rejects])

@@ -1,8 +1,8 @@
 """The run log: one JSON line per run or command that reads personal data, each chained to the one before.
 
 Every line carries the SHA-256 of the previous line and its own number, so an edited, removed or reordered
-line breaks the chain at that line, and `juki audit verify` names it (seed III: 操作ログ that can be traced
-after misuse). Lines hold who, what, when, which business date, input/output SHA-256, counts and the approval
+line breaks the chain at that line, and `juki audit verify` names it (docs/DOMAIN.md, 評価書 III: 操作ログ that can be
+traced after misuse). Lines hold who, what, when, which business date, input/output SHA-256, counts and the approval
 reference of a bulk output: never a value from a record. Appends are serialised by a file lock and fsynced.
 
 A chain cannot show that lines were cut from its end, or that the whole log was emptied or deleted. So

@@ -19,7 +19,7 @@ from juki.errors import UsageError, Where
 from juki.jobs import publish as jobs
 from juki.jobs.workdir import existing
 
-COUNTING = ("name", "address", "birth")  # 性別 does not count (seed III (2))
+COUNTING = ("name", "address", "birth")  # 性別 does not count (docs/DOMAIN.md, 評価書 III)
 MASK = "*" * 12
 
 

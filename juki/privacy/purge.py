@@ -1,4 +1,4 @@
-"""Retention (住民基本台帳 の 保管期限切れ情報の削除): what `juki purge` deletes from a workdir.
+"""Retention (保管期限切れ情報の削除; docs/DOMAIN.md): what `juki purge` deletes from a workdir.
 
 Kept: the newest ``keep`` runs of each job (their snapshots hold every 消除者, whose 除票 are kept 150 years: the
 nightly job drops a 除票 from the snapshot only once its retention has passed), the run log, and, for the

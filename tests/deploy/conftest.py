@@ -1,4 +1,4 @@
-"""A throwaway Prefect installation on loopback for the deployment tests (issue 6 §8).
+"""A throwaway Prefect installation on loopback for the deployment tests.
 
 The ``prefect_stack`` fixture starts ``prefect server start`` (SQLite in a temporary PREFECT_HOME), creates the
 ``juki`` process work pool, applies every deployment of prefect.yaml with ``prefect deploy --all`` from the

@@ -1,4 +1,4 @@
-"""The deployments of prefect.yaml, applied to a real Prefect server and run by a real worker (issue 6 §8).
+"""The deployments of prefect.yaml, applied to a real Prefect server and run by a real worker.
 
 See conftest.py for the throwaway server. The nightly runs of the first two sample days are triggered once per
 module (``nightly_runs``); the consistency and rerun tests build on them.
