@@ -149,7 +149,7 @@ def print_reject_summary(rejects: pl.DataFrame, location, stream=None, source: s
                          first: int = 10) -> None:
     """The first few rejects as one line each (file, record, field, byte offset, what is wrong, rule), then per
     rule: severity, count, records, and what the rule says in words. Records counted as rejected are those with an
-    error; a record with warnings only is counted apart (it is not rejected)."""
+    error; warnings are counted apart (a warning alone does not reject a record)."""
     stream = stream or sys.stdout
     for row in rejects.head(first).iter_rows(named=True):
         where = Where(file=source, record=row["record_no"], field=row["field"], offset=row["offset"])
@@ -157,9 +157,9 @@ def print_reject_summary(rejects: pl.DataFrame, location, stream=None, source: s
     if rejects.height > first:
         stream.write(f"... and {rejects.height - first:,} more\n")
     summary = summarize(rejects)
-    rejected = rejected_records(rejects)
-    warned = rejects.filter(pl.col("severity") == WARNING)["record_no"].n_unique()
-    stream.write(f"{rejected:,} record(s) rejected" + (f", {warned:,} with warning(s)" if warned else "")
+    rejected = rejected_records(rejects)  # records with an error: a warning alone does not reject a record
+    warnings = rejects.filter(pl.col("severity") == WARNING).height
+    stream.write(f"{rejected:,} record(s) rejected" + (f", {warnings:,} warning(s)" if warnings else "")
                  + f"; details in {storage.display_name(location)}\n")
     stream.write(f"  {'rule':<34} {'severity':<8} {'count':>7} {'records':>8}  what it means\n")
     for row in summary.iter_rows(named=True):

@@ -12,6 +12,7 @@ from juki.cli.common import add_policy_options, add_workdir, policy_of, print_re
 from juki.cli.progress import meter
 from juki.errors import EXIT_OK, EXIT_REJECTED
 from juki.layout import load_layout
+from juki.rejects import WARNING
 from juki.reports import validate_report, write_html
 from juki.reports.views import command
 from juki.schemas.validate import validate_file
@@ -43,9 +44,8 @@ def run(args) -> int:
     name = storage.display_name(args.file)
     if not done.records:
         print(f"{name}: no data records (only a header and a trailer)")
-    warned = done.rejects.filter(pl.col("severity") == "warning")["record_no"].n_unique()
-    print(f"{name}: {done.records:,} records, {done.rejected_records:,} rejected, "
-          f"{warned:,} with warning(s)")
+    warnings = done.rejects.filter(pl.col("severity") == WARNING).height
+    print(f"{name}: {done.records:,} records, {done.rejected_records:,} rejected, {warnings:,} warning(s)")
     if done.rejects.height:
         target = args.rejects or f"{args.file}.rejects.csv"
         storage.write_csv(done.rejects, target)

@@ -66,6 +66,8 @@ def open_input(location: str | os.PathLike) -> Iterator[BinaryIO]:
             raw = remote.ResumingReader(str(location))
         except FileNotFoundError:
             raise InputUnusable("file not found", Where(file=name)) from None
+        except PermissionError:
+            raise InputUnusable("permission denied", Where(file=name)) from None
         except OSError as e:
             reason = f"cannot open ({type(e).__name__}: {e.strerror or 'I/O error'})"
             raise InputUnusable(reason, Where(file=name)) from None

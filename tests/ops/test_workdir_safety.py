@@ -42,7 +42,8 @@ def refusal(result) -> str:
 
 
 def test_a_fifo_input_is_refused_before_the_lock_is_taken(tmp_path):
-    fifo = tmp_path / "juki_daicho_20260401.dat"
+    box = inbox(tmp_path, [])  # the city's configuration beside it, as for a real input
+    fifo = box / "juki_daicho_20260401.dat"
     os.mkfifo(fifo)
     wd = tmp_path / "wd"
     result = juki("nightly", "--input", fifo, "--date", "2026-04-01", "--workdir", wd, timeout=60)
