@@ -61,7 +61,7 @@ def dispatched(registry, workers: int, limit: int, root: Path) -> tuple[float, d
     """Both nights through the dispatcher; the wall time of the second, from trigger to its final state."""
     server = start_server(root / "prefect")
     try:
-        server.env = {**server.env, "JUKI_PROJECT_DIR": str(PROJECT), "JUKI_REGISTRY": registry.path}
+        server.env = {**server.env, "JUKI_REGISTRY": registry.path}
         server.cli("work-pool", "create", POOL, "--type", "process")
         server.cli("work-queue", "create", "cities", "--pool", POOL, "--limit", str(limit))
         server.cli("work-queue", "create", "dispatch", "--pool", POOL)

@@ -20,9 +20,10 @@ from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
 from prefect.states import Failed
 
-from flows.nightly import nightly
-from juki.dates import business_date_or_default, dashed
-from juki.errors import JukiError, UsageError
+from juki.dates import dashed
+from juki.errors import UsageError
+from juki.flows.common import day_of, one_line
+from juki.flows.nightly import nightly
 from juki.jobs.fanout import limit_name
 from juki.registry import load_registry
 
@@ -38,13 +39,6 @@ def registry_of(registry: str | None) -> str:
     return found
 
 
-def one_line(error: BaseException) -> str:
-    if isinstance(error, JukiError):
-        return str(error).splitlines()[0]
-    return (f"internal error ({type(error).__name__}); details withheld: they may quote personal data. "
-            "Run the city alone with `juki nightly` and JUKI_DEBUG=1 to see them")
-
-
 def ensure_limit(name: str) -> None:
     """The city's global concurrency limit, one slot, created if it is not there yet."""
     with get_client(sync_client=True) as client:
@@ -53,16 +47,19 @@ def ensure_limit(name: str) -> None:
 
 @flow(name="city-nightly", persist_result=False, log_prints=False)
 def city_nightly(dantai_code: str, date: str | None = None, registry: str | None = None, max_rejects: int = 0,
-                 limit_wait_minutes: float = LIMIT_WAIT_MINUTES):
+                 wait_minutes: float | None = None, limit_wait_minutes: float = LIMIT_WAIT_MINUTES):
     """The nightly job of the city ``dantai_code`` of the registry (default $JUKI_REGISTRY), for ``date``
-    (YYYY-MM-DD; default yesterday in Tokyo)."""
+    (YYYY-MM-DD; default yesterday in Tokyo). wait_minutes: how long to wait for the day's file (as the nightly
+    flow: default $JUKI_WAIT_MINUTES, else 240)."""
     try:
         city = load_registry(registry_of(registry)).city(dantai_code)
-        day = business_date_or_default(date)
+        day = day_of(date)
         ensure_limit(limit_name(dantai_code))
         with concurrency(limit_name(dantai_code), occupy=1, strict=True, timeout_seconds=limit_wait_minutes * 60):
-            outcome = nightly.fn(input=city.input_for(day), date=dashed(day), workdir=city.workdir,
-                                 config=city.config_path, max_rejects=max_rejects, outbox=city.outbox)
+            # the nightly flow's own body, in this run: it ends a failure as a Failed state with its one line
+            outcome = nightly.fn(date=dashed(day), input=city.input_for(day), workdir=city.workdir,
+                                 config=city.config_path, max_rejects=max_rejects, outbox=city.outbox,
+                                 wait_minutes=wait_minutes)
     except Exception as e:  # noqa: BLE001 - the run's state says what went wrong, in one line
         return Failed(message=one_line(e))
     return outcome

@@ -7,7 +7,9 @@ made; the job variables size each run by the city's size class for the pool's ty
 concurrency limit is made sure of first. The pool's ``cities`` work queue carries the pool-wide limit (how many
 cities run at once across all workers). Then it waits for every run, and leaves a table artifact of counts per
 city (``dispatch-nightly``). A city that fails fails alone; the dispatch then ends Failed, naming it, once every
-other city has finished. A rerun of one city is one command (flows/cities.py).
+other city has finished. A city run that crashed (its infrastructure failed: a worker lost, a busy server) is
+started again, with an idempotency key of its own per attempt. A rerun of one city is one command
+(flows/cities.py).
 """
 
 from __future__ import annotations
@@ -25,27 +27,31 @@ from prefect.client.schemas.filters import (
     FlowRunFilter,
     FlowRunFilterId,
 )
+from prefect.client.schemas.objects import StateType
 from prefect.deployments import run_deployment
 from prefect.states import Failed
 
-from flows.cities import one_line, registry_of
-from juki.dates import business_date_or_default
+from juki.flows.cities import registry_of
+from juki.flows.common import day_of, one_line
 from juki.jobs import fanout
 from juki.registry import load_registry
 
 POLL_SECONDS = 5.0
 WAIT_MINUTES = 720.0  # a night: after this the dispatch stops waiting and reports the runs still going
 COUNTS = ("records", "rejected", "held", "notices", "sofusaki")
+RETRIES = 2
 
 
 @flow(name="dispatch-nightly", persist_result=False, log_prints=False)
 def dispatch_nightly(date: str | None = None, registry: str | None = None, cities: list[str] | None = None,
-                     deployment: str = fanout.CITY_DEPLOYMENT, wait_minutes: float = WAIT_MINUTES):
+                     deployment: str = fanout.CITY_DEPLOYMENT, wait_minutes: float = WAIT_MINUTES,
+                     retries: int = RETRIES):
     """Start the night of every city of the registry (default $JUKI_REGISTRY; ``cities``: only these codes) for
-    ``date`` (YYYY-MM-DD; default yesterday in Tokyo), wait for them, and sum them up."""
+    ``date`` (YYYY-MM-DD; default yesterday in Tokyo), wait for them, and sum them up. A city run that crashed
+    (its infrastructure, not juki, failed) is started again up to ``retries`` times."""
     try:
         reg = load_registry(registry_of(registry))
-        day = business_date_or_default(date)
+        day = day_of(date)
         with get_client(sync_client=True) as client:
             target = client.read_deployment_by_name(deployment)
             pool = client.read_work_pool(target.work_pool_name)
@@ -55,21 +61,31 @@ def dispatch_nightly(date: str | None = None, registry: str | None = None, citie
     except Exception as e:  # noqa: BLE001 - one line as the run's state
         return Failed(message=one_line(e))
     logger = get_run_logger()
-    started, rows = {}, {}
-    for run in runs:
-        try:
-            made = run_deployment(deployment, parameters=run.parameters, idempotency_key=run.idempotency_key,
-                                  job_variables=run.job_variables or None, flow_run_name=run.flow_run_name,
-                                  tags=["juki", f"dantai:{run.dantai_code}"], timeout=0)
-            started[run.dantai_code] = made.id
-        except Exception as e:  # noqa: BLE001 - one city not started never stops the others
-            rows[run.dantai_code] = {"state": "NOT STARTED", "message": one_line(e)}
-    logger.info(f"{len(started)} of {len(runs)} cities started for {day}")
-    final = _wait(list(started.values()), wait_minutes)
+    started, rows, attempts = {}, {}, {}
+    pending = list(runs)
+    for attempt in range(retries + 1):
+        for run in pending:
+            key = run.idempotency_key + (f"-retry{attempt}" if attempt else "")
+            try:
+                made = run_deployment(deployment, parameters=run.parameters, idempotency_key=key,
+                                      job_variables=run.job_variables or None, flow_run_name=run.flow_run_name,
+                                      tags=["juki", f"dantai:{run.dantai_code}"], timeout=0)
+                started[run.dantai_code], attempts[run.dantai_code] = made.id, attempt + 1
+            except Exception as e:  # noqa: BLE001 - one city not started never stops the others
+                rows[run.dantai_code] = {"state": "NOT STARTED", "message": one_line(e)}
+        logger.info(f"{len(pending)} cities started for {day}" + (f" (retry {attempt})" if attempt else ""))
+        final = _wait(list(started.values()), wait_minutes)
+        # CRASHED: the run never got to juki or its infrastructure died (a worker lost, the server busy): safe to
+        # run again, since a run commits by one rename or not at all. FAILED is juki's own verdict: not retried.
+        pending = [r for r in runs if r.dantai_code in started
+                   and getattr(final[started[r.dantai_code]].state, "type", None) == StateType.CRASHED]
+        if not pending:
+            break
     counts = _counts(list(started.values()))
     for run in runs:
         if run.dantai_code in started:
-            rows[run.dantai_code] = _row(final[started[run.dantai_code]], counts.get(started[run.dantai_code], {}))
+            rows[run.dantai_code] = {**_row(final[started[run.dantai_code]], counts.get(started[run.dantai_code], {})),
+                                     "attempts": attempts[run.dantai_code]}
     table = [{"dantai_code": r.dantai_code, "name": r.name, "size": r.size, **_blank(), **rows[r.dantai_code]}
              for r in runs]
     create_table_artifact(key="dispatch-nightly", table=table, description="counts per city only: no personal data")
@@ -116,4 +132,4 @@ def _row(run, counts: dict) -> dict:
 
 
 def _blank() -> dict:
-    return {"state": "", "flow_run": "", "seconds": "", **{k: "" for k in COUNTS}, "message": ""}
+    return {"state": "", "flow_run": "", "attempts": "", "seconds": "", **{k: "" for k in COUNTS}, "message": ""}

@@ -20,9 +20,9 @@ from prefect.futures import wait
 from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.cities import one_line, registry_of
-from flows.common import _sanitized
 from juki.dates import parse_business_date
+from juki.flows.cities import registry_of
+from juki.flows.common import _guarded, one_line
 from juki.jobs import reconcile_cities as rc
 from juki.registry import load_registry
 
@@ -40,7 +40,7 @@ def task_runner():
 
 
 def _step(fn, name: str):
-    return task(_sanitized(fn), name=name, persist_result=False, cache_policy=NO_CACHE, log_prints=False)
+    return task(_guarded(fn), name=name, persist_result=False, cache_policy=NO_CACHE, log_prints=False)
 
 
 prepare = _step(rc.prepare, "prepare")

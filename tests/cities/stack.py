@@ -118,7 +118,7 @@ def private_env(home: Path, port: int) -> dict[str, str]:
         "PREFECT_WORKER_QUERY_SECONDS": "1",
         "PREFECT_CLI_COLORS": "false",
         "PREFECT_CLI_WRAP_LINES": "false",
-        "PYTHONPATH": str(PROJECT),  # flows/ imports from any directory
+        "PREFECT_CLIENT_MAX_RETRIES": "10",  # the server answers 503 while SQLite is busy: ask again
     })
     return env
 

@@ -19,7 +19,7 @@ THEIRS = "{inbox}/seigo_todofuken_{date}.dat"
 PARTS = 3
 RUN = """
 import json, sys
-from flows.reconcile_cities import reconcile_cities
+from juki.flows.reconcile_cities import reconcile_cities
 state = reconcile_cities(registry=sys.argv[1], date="2026-04-02", theirs=sys.argv[2] or None, parts=int(sys.argv[3]),
                          return_state=True)
 print(json.dumps({"type": state.type.value, "message": state.message,
