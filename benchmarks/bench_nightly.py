@@ -38,10 +38,10 @@ FLOW = """
 import time
 t0 = time.perf_counter()
 import prefect  # noqa: F401
-from flows.nightly import nightly
+from juki.flows.nightly import nightly
 imported = time.perf_counter() - t0
 t1 = time.perf_counter()
-counts = nightly(source, f"{day[:4]}-{day[4:6]}-{day[6:]}", wd)
+counts = nightly(date=f"{day[:4]}-{day[4:6]}-{day[6:]}", input=source, workdir=wd, wait_minutes=0)
 result = {"import_seconds": imported, "flow_seconds": time.perf_counter() - t1, "notices": counts["notices"]}
 """
 

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_codec.py", "bench_validation.py", "bench_nightly.py", "bench_diff.py", "bench_consistency.py"]
+BENCHES = ["bench_codec.py", "bench_validation.py", "bench_nightly.py", "bench_diff.py", "bench_consistency.py",
+           "bench_cities.py"]
 
 
 def load(name: str) -> dict:
@@ -97,7 +98,29 @@ def report() -> str:
                 f"{r['records']:,} records: both files written in **{r['write_both_files_seconds']} s** "
                 f"({ok(r['write_both_files_seconds'], 5, False)}), reconciliation in **{r['reconcile_seconds']} s** "
                 f"({ok(r['reconcile_seconds'], 5, False)}); target ≤ 5 s each.", ""]
+    out += cities_section(load("cities"))
     return "\n".join(out) + "\n"
+
+
+def cities_section(cities: dict) -> list[str]:
+    """Many cities (issue 11): residents per minute, looped and dispatched, and the overhead of a flow run."""
+    if not cities:
+        return []
+    out = ["## Many cities (issue 11)", "", provenance(cities), "",
+           "| measure | cities × residents | loop s | dispatched s | loop residents/min | dispatched residents/min | "
+           "overhead s/city | workers, queue limit |", "|---|---|---|---|---|---|---|---|"]
+    for r in cities["results"]:
+        rates = [f"{r[k]:,}" if k in r else "" for k in ("loop_residents_per_minute",
+                                                          "dispatched_residents_per_minute")]
+        out.append(f"| {r['measure']} | {r['cities']} × {r['residents_each']:,} | {r['loop_seconds']} | "
+                   f"{r['dispatched_seconds']} | {rates[0]} | {rates[1]} | {r.get('overhead_seconds_per_city', '')} | "
+                   f"{r['workers']}, {r['queue_limit']} |")
+    out += ["", "Loop: `juki cities nightly`, one city after another in one process. Dispatched: the dispatcher "
+            "flow on a real Prefect server (SQLite, same host) with process workers, from trigger to final state. "
+            "Both are the second night (the baseline night untimed). Overhead per city = (dispatched − loop) / "
+            "cities with one worker and one city at a time. The estimate for the whole country: docs/SCALE.md "
+            "(generated from these figures by benchmarks/scale.py).", ""]
+    return out
 
 
 def codec_section(codec: dict) -> list[str]:
@@ -153,6 +176,9 @@ def main() -> None:
         for bench in BENCHES:
             subprocess.run([sys.executable, str(HERE / bench)], check=True)
     (HERE / "RESULTS.md").write_text(report(), encoding="utf-8")
+    import scale  # noqa: PLC0415 - beside this script
+
+    scale.main()
     print((HERE / "RESULTS.md").read_text())
 
 

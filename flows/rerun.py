@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import as_task, publish_counts
-from juki.dates import business_date_or_default as business_date
+from juki.flows.common import as_task, day_of, juki_flow, meter, publish_counts, workdir_of
 from juki.jobs.rerun import rerun as rerun_job
+from juki.reports import write_report
 
 
 @flow(name="rerun", persist_result=False, log_prints=False)
+@juki_flow
 def rerun(job: str, date: str, reason: str, workdir: str | None = None, force: bool = False) -> dict:
-    outcome = rerun_job(job, business_date(date), reason, workdir, force, call=as_task)
+    """Run ``job`` (nightly or consistency) for the past business ``date`` (YYYY-MM-DD) again, from the inputs
+    its manifest recorded; ``reason`` goes into the run's manifest. workdir: default $JUKI_WORKDIR."""
+    with meter() as progress:
+        outcome = rerun_job(job, day_of(date), reason, workdir_of(workdir), force, call=as_task, progress=progress,
+                            report=write_report)
     counts = outcome.record.counts()
     publish_counts("rerun-counts", counts)
     return counts

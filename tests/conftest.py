@@ -4,6 +4,7 @@ run through the nightly job once per session (tests that change things copy it).
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -13,6 +14,9 @@ import polars as pl
 import pytest
 
 from juki.cli.main import main
+
+# Progress lines depend on how fast the machine is: none in the tests but those that ask for them (they set it).
+os.environ["JUKI_PROGRESS_SECONDS"] = "3600"
 from juki.jobs.nightly import run_nightly
 from juki.jobs.record import NightlyRecord
 from juki.layout import Layout
@@ -34,7 +38,10 @@ class CliResult:
 def run_cli(*args: str) -> CliResult:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = main([str(a) for a in args])
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as e:  # argparse: a usage error (2), or --help (0), as the `juki` command exits
+            code = e.code if isinstance(e.code, int) else 2
     return CliResult(code, out.getvalue(), err.getvalue())
 
 

@@ -58,8 +58,10 @@ RULES: dict[str, Rule] = {
                                     "The 12th digit of a 個人番号 is a check digit (総務省令第85号第5条)."),
     "kojin_bango.length": Rule(ERROR, "個人番号 must be 12 digits", "A 個人番号 has exactly 12 digits."),
     "juminhyo_code.check_digit": Rule(WARNING, "住民票コード check digit does not match the configured rule",
-                                      "The rule is set by 総務省告示 and not public: it is configured in city.toml, "
-                                      "and failures are warnings unless the city makes them strict."),
+                                      "The formula is set by 平成14年総務省告示第436号 (施行規則第1条第2号), "
+                                      "whose text this project could not confirm: the city configures it in "
+                                      "city.toml, and "
+                                      "failures are warnings unless the city makes them strict."),
     "juminhyo_code.length": Rule(ERROR, "住民票コード must be 11 digits", "A 住民票コード has exactly 11 digits."),
     "dantai_code.check_digit": Rule(ERROR, "地方公共団体コード check digit does not match",
                                     "The 6th digit is a check digit (JIS X 0401/0402)."),
@@ -73,7 +75,8 @@ RULES: dict[str, Rule] = {
                             "The 和暦 date (era code + YYMMDD) must be the same day as the 西暦 生年月日, "
                             "and must exist in that era (平成31年5月1日 does not; 令和元年5月1日 does)."),
     "seion_kana.mismatch": Rule(ERROR, "清音化かな氏名 does not match the ふりがな",
-                                "清音化かな氏名 is derived from the ふりがな by the 清音化 rules (DESIGN.md §3)."),
+                                "清音化かな氏名 is derived from the ふりがな by the city's 清音化 rules "
+                                "(layouts/rules/seion.toml, city.toml [seion]; docs/DOMAIN.md, 清音化)."),
     "gaiji_su.mismatch": Rule(ERROR, "外字数 does not match the number of 外字 in the field",
                               "外字数 counts the user-defined characters (U+E000–U+E757) of its field."),
     "gaiji_flag.mismatch": Rule(ERROR, "外字フラグ does not agree with the fields",
@@ -89,13 +92,60 @@ RULES: dict[str, Rule] = {
     "kojin_bango.duplicate_active": Rule(ERROR, "個人番号 is shared with another record that is not 消除",
                                          "Two current records must not carry the same 個人番号."),
     "gaiji.unmapped": Rule(ERROR, "外字 has no 代替文字 in the city's table",
-                           "J-LIS gets 代替文字 for every 外字: add the character to daitai_moji.csv."),
+                           "J-LIS gets 代替文字 for every 外字: add the character to daitai_moji.csv, or let the "
+                           "city send it as its placeholder ([sofusaki] unmapped_gaiji in city.toml)."),
+    "sofusaki.mailing_mismatch": Rule(ERROR, "対象となる人数 or 送付先 disagrees with the mailing's other records",
+                                      "One 送付先管理番号 is one mailing: its records share 送付先 (郵便番号, 住所, "
+                                      "氏名) and 対象となる人数 is how many records it has."),
     "ido.unexplained": Rule(ERROR, "a change that no 異動事由 explains",
                             "The record changed but its 異動事由 does not say why, and none can be inferred."),
 }
 
 
 RULES = {rule_id: replace(rule, id=rule_id) for rule_id, rule in RULES.items()}
+
+
+# What a clerk reads in a report, rule by rule (with the rule's identifier beside it): what is wrong, never a value.
+JA: dict[str, str] = {
+    "codec.not_cp932": "CP932 として読めないバイトがあります",
+    "codec.split_character": "項目の境界で全角文字が分断されています（ファイルの項目長が定義と違います）",
+    "codec.control_character": "制御文字（タブ・改行など）が含まれています",
+    "codec.not_ascii": "半角英数字以外のバイトが含まれています",
+    "codec.not_a_number": "数値ではありません",
+    "required": "必須項目が空欄です",
+    "unique": "同じ値が複数のレコードにあります",
+    "kind.digits": "数字以外の文字が含まれています",
+    "kind.timestamp": "日時が14桁（YYYYMMDDhhmmss）ではありません",
+    "kind.flag": "フラグが 0 または 1 ではありません",
+    "kind.date": "存在しない日付です",
+    "kind.width": "値が項目の長さを超えています",
+    "code_table": "コード表にないコードです",
+    "kojin_bango.check_digit": "個人番号の検査用数字が一致しません",
+    "kojin_bango.length": "個人番号が12桁ではありません",
+    "juminhyo_code.check_digit": "住民票コードの検査用数字が設定した規則と一致しません",
+    "juminhyo_code.length": "住民票コードが11桁ではありません",
+    "dantai_code.check_digit": "地方公共団体コードの検査用数字が一致しません",
+    "dantai_code.unknown": "存在しない地方公共団体コードです",
+    "birth_date.not_real": "生年月日が実在する日付でも不詳の日付でもありません",
+    "birth_date.fusho_mismatch": "生年月日不詳コードと生年月日が合っていません",
+    "wareki.mismatch": "年号コードと日付（和暦）が生年月日と一致しません",
+    "seion_kana.mismatch": "清音化かな氏名がふりがなと一致しません",
+    "gaiji_su.mismatch": "外字数が項目中の外字の数と一致しません",
+    "gaiji_flag.mismatch": "外字フラグが項目の内容と合っていません",
+    "komoku_len.mismatch": "項目長が値のバイト数と一致しません",
+    "shojo.mismatch": "消除フラグと除票の異動年月日が合っていません",
+    "ido_ymd.before_birth": "異動年月日が生年月日より前です",
+    "ido_ymd.after_file_date": "異動年月日がファイルの作成年月日より後です",
+    "yubin_bango.length": "郵便番号が7桁ではありません",
+    "kojin_bango.duplicate_active": "消除されていない別のレコードと個人番号が重複しています",
+    "gaiji.unmapped": "外字に対応する代替文字が代替文字表（daitai_moji.csv）にありません",
+    "ido.unexplained": "異動事由で説明できない変更です",
+}
+
+
+def message_ja(rule_id: str) -> str:
+    """The rule's message in Japanese, looking up families (code_table.seibetsu → code_table) like rule_for."""
+    return JA.get(rule_id) or JA[rule_id.split(".", 1)[0]]
 
 
 def rule_for(rule_id: str) -> Rule:

@@ -6,11 +6,14 @@ import json
 import sys
 
 from juki.cli.common import add_job_options, date_arg, deliver_outputs, print_summary, staged
+from juki.cli.progress import meter
+from juki.dates import shown
 from juki.errors import EXIT_OK
 from juki.jobs.consistency import run_consistency
 from juki.jobs.publish import deliver
 from juki.jobs.record import NightlyRecord
 from juki.jobs.rerun import JOBS, history, rerun
+from juki.reports import write_report
 
 
 def register(sub) -> None:
@@ -38,12 +41,14 @@ def register(sub) -> None:
     h.add_argument("--job", choices=JOBS)
     h.add_argument("--since", type=date_arg("--since"), help="from this business date YYYY-MM-DD")
     h.add_argument("--workdir", help="the city's workdir (default: $JUKI_WORKDIR, else ./.juki)")
-    h.add_argument("--json", action="store_true", help="machine-readable output")
+    h.add_argument("--json", action="store_true", help="machine-readable output (times in UTC, as stored)")
     h.set_defaults(run=run_runs)
 
 
 def run_consistency_cmd(args) -> int:
-    m = run_consistency(args.date, args.workdir, args.config, call=staged)
+    with meter() as progress:
+        m = run_consistency(args.date, args.workdir, args.config, call=staged, progress=progress,
+                            report=write_report)
     print(f"consistency {m.business_date}: {m.records:,} records")
     for role, out in m.outputs.items():
         print(f"  {role:<10} {out.file}  {out.sha256}")
@@ -61,7 +66,9 @@ def run_deliver(args) -> int:
 
 
 def run_rerun(args) -> int:
-    outcome = rerun(args.job, args.date, args.reason, args.workdir, args.force, call=staged)
+    with meter() as progress:
+        outcome = rerun(args.job, args.date, args.reason, args.workdir, args.force, call=staged, progress=progress,
+                        report=write_report)
     m = outcome.record
     if isinstance(m, NightlyRecord):
         print_summary(m)
@@ -88,5 +95,5 @@ def run_runs(args) -> int:
     for r in rows:
         note = f"rerun: {r['rerun']}" if r["rerun"] else (r["error"] or "")
         print(f"{r['job']:<12} {r['business_date']:<9} {r['status']:<11} {r.get('records', ''):>8} "
-              f"{r.get('notices', ''):>8} {r.get('sofusaki', ''):>8}  {r['finished_at'] or ''} {note}")
+              f"{r.get('notices', ''):>8} {r.get('sofusaki', ''):>8}  {shown(r['finished_at'])} {note}")
     return EXIT_OK

@@ -7,8 +7,10 @@ from pathlib import Path
 from juki import storage
 from juki.cli.common import add_workdir
 from juki.errors import EXIT_OK, EXIT_REJECTED
-from juki.jobs.report import Report, Section
-from juki.steps.reconcile import DIFFERS, EXPLAIN, KEY, load_side, reconcile
+from juki.reports import reconcile_report, write_html
+from juki.reports.views import command
+from juki.steps.reconcile import load_side, reconcile
+from juki.steps.seigo_kakunin import LAYOUT
 
 
 def register(sub) -> None:
@@ -30,19 +32,9 @@ def run(args) -> int:
                                     {"location": storage.display_name(args.theirs)}],
                          "outputs": [{"location": str(out)}], "counts": {"ours": result.ours, "theirs": result.theirs,
                                                                          **counts}}
-    report = Report(
-        title="整合性確認 reconciliation",
-        verdict="the two copies agree" if result.agree else "the two copies differ",
-        ok=result.agree,
-        facts=[("ours", storage.display_name(args.ours)), ("theirs", storage.display_name(args.theirs)),
-               ("records in ours", result.ours), ("records in theirs", result.theirs)],
-        sections=[Section("Discrepancies", ["kind", "records", "what it means"],
-                          [[k, n, EXPLAIN[k]] for k, n in counts.items()]),
-                  Section(f"Fields that differ ({DIFFERS})", ["field", "records"],
-                          [[f, n] for f, n in sorted(result.by_field.items())],
-                          f"discrepancies.csv lists each record by {KEY} and the fields that differ, not values.")],
-    )
-    report.write(out / "reconcile.html")
+    write_html(reconcile_report(command=command(), ours=storage.display_name(args.ours),
+                                theirs=storage.display_name(args.theirs), result=result, layout=LAYOUT),
+               out / "reconcile.html")
     print(f"ours {result.ours:,} records, theirs {result.theirs:,}: " + ", ".join(f"{k} {n:,}" for k, n in
                                                                                  counts.items()))
     for field, n in sorted(result.by_field.items()):

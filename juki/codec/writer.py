@@ -9,6 +9,7 @@ write through ``storage.atomic_output`` so a rejected write leaves no file.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
@@ -36,8 +37,9 @@ class RecordWriter:
         self._pool, self._pending = ThreadPoolExecutor(max_workers=1), None
         self._write_one(layout.header, {"layout_version": layout.version, **header}, record_no=1)
 
-    def write(self, df: pl.DataFrame | pa.RecordBatch) -> None:
-        """Write the rows of a DataFrame, or of an Arrow record batch (as read from Parquet), as data records."""
+    def write(self, df: pl.DataFrame | pa.RecordBatch, progress: Callable[[int], None] | None = None) -> None:
+        """Write the rows of a DataFrame, or of an Arrow record batch (as read from Parquet), as data records;
+        ``progress`` hears the number of data records written so far, after each batch."""
         columns = df.columns if isinstance(df, pl.DataFrame) else df.schema.names
         missing = [f.id for f in self.layout.data.value_fields if f.id not in columns]
         if missing:
@@ -51,6 +53,8 @@ class RecordWriter:
             self._settle()
             self._pending = self._pool.submit(self._put, records.reshape(-1))
             self.count += rows(part)
+            if progress:
+                progress(self.count)
 
     def _put(self, raw) -> None:
         """Hash and write one batch of records (on the writer's thread: hashlib and file writes let go of the
@@ -82,10 +86,11 @@ class RecordWriter:
 
 
 def write_records(handle: BinaryIO, layout: Layout, df: pl.DataFrame, header: dict,
-                  trailer: dict | None = None, name: str = "output") -> int:
+                  trailer: dict | None = None, name: str = "output",
+                  progress: Callable[[int], None] | None = None) -> int:
     """Write a whole file: header, every row of ``df`` as a data record, trailer. Returns the data record count."""
     writer = RecordWriter(handle, layout, header, name)
-    writer.write(df)
+    writer.write(df, progress)
     return writer.close(trailer)
 
 

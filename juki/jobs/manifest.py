@@ -1,5 +1,5 @@
-"""What a run leaves for people: its record (manifest.json, see record.py), reject and manual-review files (CSV),
-and a report (HTML) rendered from the same record.
+"""What a run leaves for people: its record (manifest.json, see record.py) and its reject and manual-review files
+(CSV); the report (HTML) is rendered from the same record by juki.reports.
 
 None holds a personal value: counts, hashes, record numbers, rule identifiers, and the 住民票コード only where a
 record must be named (manual review). Every file is written atomically and owner-only.
@@ -20,7 +20,6 @@ import polars as pl
 from juki import storage
 from juki.dates import now_utc
 from juki.jobs.record import ConsistencyRecord, NightlyRecord, Rerun
-from juki.jobs.report import Report, Section
 
 R = TypeVar("R", NightlyRecord, ConsistencyRecord)
 
@@ -71,28 +70,3 @@ def rerun_info(reason: str, forced: bool, changed: list[str], supersedes: str) -
 def write_rejects(rejects: pl.DataFrame, path) -> dict:
     """The reject (or manual-review) CSV of a run, and its record for the manifest."""
     return {"file": Path(str(path)).name, "sha256": storage.write_csv(rejects, path), "records": rejects.height}
-
-
-def write_report(record: NightlyRecord | ConsistencyRecord, path: Path) -> None:
-    outputs = Section("Outputs", ["file", "records", "sha256"],
-                      [[o.file, o.records, o.sha256] for o in record.outputs.values()])
-    common = [("input", record.read.input), ("input sha256", record.read.input_sha256),
-              ("operator", record.operator), ("code", record.code_version)]
-    if isinstance(record, ConsistencyRecord):
-        Report(title=f"consistency {record.business_date}", verdict="completed", ok=True,
-               facts=[*common[:2], ("records in each file", record.records), *common[2:]],
-               sections=[outputs]).write(path)
-        return
-    seq = record.sequence
-    Report(
-        title=f"nightly {record.business_date}",
-        verdict="completed" + (" (baseline: no notices on the first run)" if record.baseline else ""),
-        ok=True,
-        facts=[*common[:2], ("records read", record.read.records), ("records rejected", record.read.input_rejects),
-               ("snapshot records", record.snapshot_records), ("held for manual review", record.held),
-               ("change notices", record.notices), ("送付先情報 records", record.sofusaki_records),
-               ("更新順番号", f"{seq.first}–{seq.last}"),
-               *common[2:]],
-        sections=[Section("Changes by kind", ["kind", "count"], [[k, n] for k, n in sorted(record.changes.items())]),
-                  outputs],
-    ).write(path)

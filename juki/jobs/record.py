@@ -112,6 +112,7 @@ class NightlyRecord(_Run):
     sequence: Sequence
     sofusaki_records: int
     notices: int
+    notices_by_ido_jiyu: dict[str, int] = {}  # 異動事由 code → change notices (the reports' chart over the nights)
     snapshot: FileRecord
     files: dict[str, FileRecord]
 

@@ -267,6 +267,18 @@ def upload(local: Path, url: str) -> None:
         raise StorageRefused(f"cannot write: {_explained(e, url).reason}", Where(file=display_name(url))) from None
 
 
+def size(url: str) -> int | None:
+    """The size of a remote file, None when there is none (yet)."""
+    def attempt(fresh: bool) -> int | None:
+        fs, path = _filesystem(url, fresh)
+        try:
+            return int(fs.size(path))
+        except FileNotFoundError:
+            return None
+
+    return _retrying(url, "cannot look the file up", attempt)
+
+
 def _discard(url: str, part: str) -> None:
     """Best effort: remove a half-uploaded .part, over a new connection if the old one dropped."""
     for fresh in (False, True):

@@ -15,22 +15,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # Lowest first: bytes → layout/codec → checks → schemas → steps → jobs → privacy → sample → cli → flows.
 LAYERS = [
-    {"juki", "juki.errors", "juki.rejects", "juki.dates"},
+    {"juki", "juki.errors", "juki.rejects", "juki.dates", "juki.progress"},
     {"juki.storage"},
     {"juki.layout", "juki.layouts"},
     {"juki.codec"},
-    {"juki.checks", "juki.city"},
+    {"juki.checks", "juki.city", "juki.registry"},
     {"juki.schemas"},
     {"juki.steps"},
     {"juki.jobs"},
     {"juki.privacy", "juki.reports"},
     {"juki.sample"},
     {"juki.cli"},
-    {"flows"},
+    {"juki.flows"},
 ]
 LAYER_OF = {name: i for i, names in enumerate(LAYERS) for name in names}
 SOURCES = {"juki": ROOT / "juki", "juki.schemas": ROOT / "schemas", "juki.layouts": ROOT / "layouts",
-           "flows": ROOT / "flows"}
+           "juki.flows": ROOT / "flows"}
 
 
 def modules() -> dict[str, Path]:

@@ -11,6 +11,7 @@ import pytest
 from juki.errors import InputUnusable
 from juki.jobs.consistency import run_consistency
 from juki.jobs.record import ConsistencyRecord, NightlyRecord, read_record
+from juki.reports import write_report
 from tests.conftest import copy_workdir, run_cli
 
 
@@ -49,10 +50,13 @@ def test_a_manifest_that_does_not_fit_is_refused_in_one_line(runs, tmp_path, edi
     assert "Traceback" not in shown.err
 
 
-def test_each_job_has_a_report_of_its_own_kind(runs):
+def test_each_job_has_a_report_of_its_own_kind(runs, tmp_path):
+    """Rendered from the record by juki.reports (what the CLI and the flows hand the jobs)."""
     _, nightly, consistency = runs
-    night = (Path(nightly[1].dir) / "report.html").read_text()
-    annual = (Path(consistency.dir) / "report.html").read_text()
-    assert "change notices" in night and "更新順番号" in night
-    assert "change notices" not in annual and "更新順番号" not in annual
-    assert f"<td>{consistency.records}</td>" in annual.replace(",", "")
+    write_report(nightly[1], tmp_path / "night" / "report.html")
+    write_report(consistency, tmp_path / "annual" / "report.html")
+    night = (tmp_path / "night" / "report.html").read_text()
+    annual = (tmp_path / "annual" / "report.html").read_text()
+    assert "異動通知" in night and "更新順番号" in night
+    assert "異動通知" not in annual and "更新順番号" not in annual
+    assert f'<td class="n">{consistency.records:,}</td>' in annual

@@ -11,8 +11,8 @@ import prefect.settings
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from flows.nightly import nightly
 from juki.codec.reader import read_records
+from juki.flows.nightly import nightly
 from juki.jobs import nightly as core
 from juki.layout import load_layout
 from tests.conftest import DAYS, SAMPLE
@@ -35,12 +35,12 @@ def test_flow_leaves_no_personal_value_in_prefect_logs_or_artifacts(tmp_path, ca
     values = personal_values()
     assert len(values) > 500
     caplog.set_level(logging.DEBUG)
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=120):  # a loaded 2-core CI machine needs more than 30 s
         db_url = prefect.settings.PREFECT_SERVER_DATABASE_CONNECTION_URL.value()
         workdir = str(tmp_path / "wd")
         pattern = str(SAMPLE / "juki_daicho_{date}.dat")
-        nightly(pattern, "2026-04-01", workdir)
-        counts = nightly(pattern, "2026-04-02", workdir)
+        nightly(date="2026-04-01", input=pattern, workdir=workdir)
+        counts = nightly(date="2026-04-02", input=pattern, workdir=workdir)
         assert counts["notices"] == 9
         # A step that fails with a library error quoting a value: Prefect must get its type name only.
         victim = next(iter(values))
@@ -50,7 +50,7 @@ def test_flow_leaves_no_personal_value_in_prefect_logs_or_artifacts(tmp_path, ca
 
         monkeypatch.setattr(core, "STEPS", (core.read_input, leaky))
         with pytest.raises(Exception) as failure:
-            nightly(pattern, "2026-04-03", workdir)
+            nightly(date="2026-04-03", input=pattern, workdir=workdir)
         assert victim not in str(failure.value)
         db_dir = Path(db_url.split("///", 1)[1]).parent
         blobs = b"".join(p.read_bytes() for p in db_dir.iterdir() if p.is_file())

@@ -11,14 +11,14 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from juki.schemas import schema_for
-from juki.schemas.validate import validate_frame
 
 from juki.checks.catalogue import RULES, rule_for
 from juki.checks.context import Context
 from juki.layout import load_layout
 from juki.layout.codes import tables_for
 from juki.rejects import ERROR, WARNING
+from juki.schemas import schema_for
+from juki.schemas.validate import validate_frame
 from tests.conftest import frame
 from tests.defects import make_defects
 from tests.defects.catalogue import (
