@@ -9,7 +9,7 @@ WORKDIR ?= .juki
 $(BIN)/juki: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[test,dev,remote]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,dev,remote,dask]'
 	touch $@
 
 install: $(BIN)/juki

@@ -74,16 +74,21 @@ def measure(residents: int) -> dict:
     _warm(day1)
     core = run_isolated(CORE, source=str(day1), day=d1, wd=str(core_wd))
     _warm(day1)
-    flow = run_isolated(FLOW, source=str(day1), day=d1, wd=str(flow_wd))
+    try:
+        flow = run_isolated(FLOW, source=str(day1), day=d1, wd=str(flow_wd))
+    except RuntimeError as e:  # Prefect's temporary server may not come up on a busy machine: say so, keep the rest
+        reason = str(e).strip().splitlines()[-1][:200]
+        flow = {"peak_rss_mb": None, "error": reason}
     for wd in (base, core_wd, flow_wd):
         shutil.rmtree(wd, ignore_errors=True)
     return {"residents": residents, "file_mb": round(day1.stat().st_size / 1e6, 1), "records": core["records"],
             "seconds": round(core["seconds"], 2), "stages": core["stages"], "peak_rss_mb": core["peak_rss_mb"],
             "changes": core["changes"], "notices": core["notices"], "sofusaki": core["sofusaki"],
-            "prefect_import_seconds": round(flow["import_seconds"], 2),
-            "flow_seconds": round(flow["flow_seconds"], 2),
-            "prefect_overhead_seconds": round(flow["flow_seconds"] - core["seconds"], 2),
-            "flow_peak_rss_mb": flow["peak_rss_mb"]}
+            "prefect_import_seconds": round(flow["import_seconds"], 2) if "error" not in flow else None,
+            "flow_seconds": round(flow["flow_seconds"], 2) if "error" not in flow else None,
+            "prefect_overhead_seconds": round(flow["flow_seconds"] - core["seconds"], 2) if "error" not in flow
+            else None,
+            "flow_peak_rss_mb": flow["peak_rss_mb"], "flow_error": flow.get("error")}
 
 
 def main() -> None:
@@ -93,7 +98,7 @@ def main() -> None:
     rows = [measure(n) for n in args.sizes]
     for r in rows:
         print(r)
-    save("nightly", {"command": "python benchmarks/bench_nightly.py", "targets_seconds": {"150000": 2, "1000000": 10},
+    save("nightly", {"command": "python benchmarks/bench_nightly.py", "targets_seconds": {"150000": 1, "1000000": 5},
                      "results": rows})
 
 

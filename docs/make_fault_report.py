@@ -31,8 +31,28 @@ FAULTS = [
      "tests/nightly/test_safety.py::test_a_corrupted_prior_snapshot_stops_the_run_naming_it"),
     ("a business date older than the last processed one", "nightly for an earlier date without `juki rerun`",
      "tests/nightly/test_safety.py::test_older_business_date_is_refused"),
-    ("a tampered run log", "a line edited, edited with its own hash recomputed, removed, reordered",
+    ("a tampered run log", "a line edited, edited with its own hash recomputed, removed, reordered; the whole log "
+     "deleted, emptied, or cut at its end while committed runs exist (held against the runs' manifests)",
      "tests/ops/test_runlog.py"),
+    ("a night run again, and again after kill -9", "a night with many held and rejected records rerun three times, "
+     "and a rerun killed (SIGKILL) after writing its outputs then run again: every file of the run folder compared",
+     "tests/ops/test_rerun_identical.py"),
+    ("a rerun after purge, or from elsewhere", "`juki purge --keep 1` then a rerun; the prior run removed by hand; a "
+     "consistency rerun whose snapshot was purged; a night run with relative paths rerun from another folder, and "
+     "with its input moved away", "tests/ops/test_retention.py tests/ops/test_rerun_from_anywhere.py"),
+    ("a FIFO as input", "a named pipe given to nightly, parse, validate and inspect (each in a process of its own, "
+     "with a timeout)", "tests/ops/test_workdir_safety.py -k fifo"),
+    ("links planted in the workdir", "the lock, the run log, a failed run's folder, the history, runs/nightly and "
+     "locks/ made links to a victim file or folder", "tests/ops/test_workdir_safety.py -k link"),
+    ("a workdir others may write to", "the workdir chmod 777, 775, 757 and 1777; and a fresh workdir checked for "
+     "owner-only folders and files", "tests/ops/test_workdir_safety.py -k writable or owner_only"),
+    ("the run log cannot be appended", "PermissionError on the run log after a run was published, and on the audit "
+     "line of `juki validate`", "tests/ops/test_exit_codes.py -k run_log or audit_append"),
+    ("malformed dates and numbers", "bad --date/--since on every dated command; negative, NaN, infinite and out-of-"
+     "range numbers", "tests/ops/test_exit_codes.py -k bad_date or bad_number"),
+    ("a failing run under Prefect", "the real nightly flow, in a process with its own PREFECT_HOME, failing on planted "
+     "rejects; every file of PREFECT_HOME scanned (base64 unpacked) for keys, values and pickled frames, and its "
+     "modes checked", "tests/privacy/test_prefect_home.py"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""The city configuration (city.toml): 団体コード, the fixed fields of 送付先情報, the 住民票コード rule, 代替文字.
+"""The city configuration (city.toml): 団体コード, the fixed fields of 送付先情報, the 住民票コード rule, 代替文字, how
+送付先情報 addresses a mailing, and the city's 清音化 choices.
 
 Not personal data. `juki sample` writes the sample city's next to its data; commands that take ``--config`` fall
 back to the city.toml beside their input, so a city keeps one configuration with its files.
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juki.checks.rules.checkdigit import JUMINHYO_CODE_DEFAULT, CheckDigitRule, dantai_code_is_valid
+from juki.checks.rules.seion_table import SeionRules, default_seion_rules
 from juki.errors import LayoutError
 
 CONFIG_NAME = "city.toml"
@@ -23,6 +25,24 @@ class Place:
     yubin_bango: str
     jusho: str
     denwa: str
+
+
+ADDRESSEES = ("setainushi", "person")
+UNMAPPED = ("reject", "placeholder")
+
+
+@dataclass(frozen=True)
+class SofusakiPolicy:
+    """[sofusaki] of city.toml (docs/DOMAIN.md, 送付先情報).
+
+    addressee: whom a mailing is addressed to (送付先氏名): the household's 世帯主 (default) or the person.
+    unmapped_gaiji: a 外字 the 代替文字 table lacks: "reject" the person (default; the city adds the character and
+    runs again) or send them with ``placeholder`` in its place and 代替文字変換結果 2.
+    """
+
+    addressee: str = "setainushi"
+    unmapped_gaiji: str = "reject"
+    placeholder: str = "〓"
 
 
 @dataclass(frozen=True)
@@ -41,6 +61,8 @@ class CityConfig:
     path: str = ""
     johyo_years: int = 150  # 除票 retention (住民基本台帳法施行令第34条)
     keep_generations: int = 7  # runs kept per job by `juki purge`
+    sofusaki: SofusakiPolicy = field(default_factory=SofusakiPolicy)
+    seion: SeionRules = field(default_factory=default_seion_rules)  # [seion]: the city's 清音化 switches
 
 
 def default_config_path(input_location) -> Path:
@@ -58,8 +80,16 @@ def load_config(path) -> CityConfig:
     except FileNotFoundError:
         raise LayoutError(str(path), ["city configuration not found (give --config, or put city.toml beside "
                                       "the input)"]) from None
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise LayoutError(str(path), [f"cannot read city configuration: {e}"]) from None
+    except IsADirectoryError:
+        raise LayoutError(str(path), ["the city configuration given is a folder, not a city.toml file"]) from None
+    except UnicodeDecodeError:
+        raise LayoutError(str(path), ["not a city configuration: it is not TOML text (UTF-8); give the city.toml "
+                                      "file with --config"]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise LayoutError(str(path), [f"the city configuration is not valid TOML ({e})"]) from None
+    except OSError as e:
+        raise LayoutError(str(path), [f"cannot read the city configuration ({e.strerror or type(e).__name__})"]) \
+            from None
     problems: list[str] = []
     for key in ("dantai_code", "name", "prefecture_code", "yubin_bango", "jusho", "denwa"):
         if key not in raw:
@@ -81,6 +111,12 @@ def load_config(path) -> CityConfig:
     except ValueError as e:
         problems.append(f"[juminhyo_code]: {e}")
         rule = JUMINHYO_CODE_DEFAULT
+    sofusaki = _sofusaki(raw.get("sofusaki", {}), problems)
+    try:
+        seion = default_seion_rules().choose(raw.get("seion", {}))
+    except ValueError as e:
+        problems.append(str(e))
+        seion = default_seion_rules()
     retention = raw.get("retention", {})
     daitai = _load_daitai(path.parent / raw["daitai_moji"], problems) if raw.get("daitai_moji") else {}
     if problems:
@@ -89,7 +125,22 @@ def load_config(path) -> CityConfig:
     return CityConfig(str(raw["dantai_code"]), raw["name"], str(raw["prefecture_code"]), office,
                       places["kofu_basho"], places["card_sofu_basho"], raw.get("operator_id", "JUKIETL"),
                       raw.get("terminal_id", "BATCH01"), rule, bool(rule_spec.get("strict", False)), daitai,
-                      str(path), int(retention.get("johyo_years", 150)), int(retention.get("keep_generations", 7)))
+                      str(path), int(retention.get("johyo_years", 150)), int(retention.get("keep_generations", 7)),
+                      sofusaki, seion)
+
+
+def _sofusaki(spec: dict, problems: list[str]) -> SofusakiPolicy:
+    policy = SofusakiPolicy(**{k: str(v) for k, v in spec.items() if k in SofusakiPolicy.__dataclass_fields__})
+    unknown = sorted(set(spec) - set(SofusakiPolicy.__dataclass_fields__))
+    if unknown:
+        problems.append(f"[sofusaki]: unknown keys {', '.join(unknown)}")
+    if policy.addressee not in ADDRESSEES:
+        problems.append(f"[sofusaki] addressee must be one of {ADDRESSEES}")
+    if policy.unmapped_gaiji not in UNMAPPED:
+        problems.append(f"[sofusaki] unmapped_gaiji must be one of {UNMAPPED}")
+    if not policy.placeholder or any(0xE000 <= ord(c) <= 0xF8FF for c in policy.placeholder):
+        problems.append("[sofusaki] placeholder must be ordinary characters")
+    return policy
 
 
 def _load_daitai(path: Path, problems: list[str]) -> dict[str, str]:

@@ -51,6 +51,19 @@ class JukiError(Exception):
         loc = str(self.where)
         return f"{loc}: {self.reason}" if loc else self.reason
 
+    def __reduce__(self):
+        """A pickled copy (what an orchestrator such as Prefect stores of a failed run) keeps the class, the
+        reason and where: never what an error carries for the code that caught it (a frame of rejects)."""
+        return _restore, (type(self), self.reason, self.where, self.exit_code)
+
+
+def _restore(cls, reason: str, where: Where, exit_code: int) -> JukiError:
+    error = cls.__new__(cls)
+    JukiError.__init__(error, reason, where)
+    if exit_code != cls.exit_code:
+        error.exit_code = exit_code
+    return error
+
 
 class InputUnusable(JukiError):
     """The file cannot be read as the layout says (structure broken): nothing is accepted from it."""
@@ -65,7 +78,8 @@ class LayoutError(JukiError):
 
     def __init__(self, source: str, problems: list[str]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s):\n  " + "\n  ".join(problems), Where(file=source))
+        text = problems[0] if len(problems) == 1 else f"{len(problems)} problem(s):\n  " + "\n  ".join(problems)
+        super().__init__(text, Where(file=source))
 
 
 class RecordsRejected(JukiError):

@@ -2,8 +2,8 @@
 
 A layout's schema is its DataFrameModel (the domain rules, declared field by field) merged with what the
 layout and the code tables say of every field (dtype, kind, width, code table), plus the rules that depend on
-the run: the 住民票コード check-digit rule configured by the city, and the file's date. Installed as
-``juki.schemas`` (see pyproject.toml); the repository keeps it at the top so that it is easy to find.
+the run: the 住民票コード check-digit rule and the 清音化 choices configured by the city, and the file's date.
+Installed as ``juki.schemas`` (see pyproject.toml); the repository keeps it at the top so that it is easy to find.
 
 Each model states its rules one line each (``domain.rule``); the expressions are written once, in domain.py.
 """
@@ -14,11 +14,12 @@ import pandera.polars as pa
 import polars as pl
 
 from juki.checks.context import Context
-from juki.checks.rules import is_valid_expr
+from juki.checks.rules import is_valid_expr, seion_kana_expr
 from juki.layout import Layout
 
 from . import honnin_kakunin, juki_daicho, sofusaki
 from .checks import layout_columns, on_column
+from .checks import rule as check
 
 __all__ = ["Context", "MODELS", "schema_for"]
 
@@ -57,6 +58,9 @@ def _run_checks(module, context: Context) -> dict[str, list[pa.Check]]:
             on_column("juminhyo_code.check_digit",
                       lambda c: pl.when(c.str.contains(r"^[0-9]{11}$")).then(is_valid_expr(c, rule))),
         ])
+    for field_id, reading in getattr(module, "SEION_FIELDS", {}).items():
+        out.setdefault(field_id, []).append(
+            check("seion_kana.mismatch", lambda c, r=reading: pl.col(c) == seion_kana_expr(pl.col(r), context.seion)))
     if context.file_date:
         file_date = context.file_date
         for field_id in getattr(module, "FILE_DATE_FIELDS", ()):

@@ -25,11 +25,12 @@ from juki.checks.rules import (
     date_to_wareki_expr,
     has_gaiji_expr,
     kojin_bango_is_valid_expr,
-    seion_kana_expr,
+    wareki_fusho_to_ymd_expr,
+    ymd_fits_expr,
     ymd_is_fusho_expr,
     ymd_is_valid_expr,
 )
-from juki.layout.codes import codes_dir
+from juki.layout.codes import codes_dir, table
 
 
 def ok(data: PolarsData, expr: pl.Expr) -> pl.LazyFrame:
@@ -103,26 +104,29 @@ def real_or_fusho(c: str) -> pl.Expr:
 
 
 def fusho_code_agrees(c: str, date_field: str, text_field: str) -> pl.Expr:
-    """A 不詳 date has a 不詳コード other than 0 and a 不詳文字; a full date has neither."""
-    fusho = ymd_is_fusho_expr(pl.col(date_field)).fill_null(False)
-    coded = pl.col(c).fill_null("0") != "0"
-    return (fusho == coded) & (fusho == pl.col(text_field).is_not_null())
+    """The date fits its 不詳コード (blank reads as 0, 不詳なし): exactly the parts the code calls unknown are 00
+    (juki/rules/fusho.py). A 不詳 date has its 不詳文字, a full date none. Only of a date that is real or 不詳 and a
+    code in the table: anything else is birth_date.not_real's or code_table's to report, once."""
+    code = pl.col(c).fill_null("0")
+    fits = ymd_fits_expr(pl.col(date_field), code).fill_null(True)
+    explained = (code != "0") == pl.col(text_field).is_not_null()
+    checkable = real_or_fusho(date_field).fill_null(False) & code.is_in(table("fusho").codes)
+    return pl.when(checkable).then(fits & explained)
 
 
 def wareki_matches(c: str, era_field: str, date_field: str) -> pl.Expr:
-    """年号コード + 日付 (YYMMDD in the era) must be 生年月日; both blank is fine (e.g. 不詳, or born abroad).
+    """年号コード + 日付 (YYMMDD in the era) must be 生年月日; both blank is fine (e.g. born abroad).
 
-    Computed from 生年月日 to its 和暦 (cheap arithmetic) and compared; the same as converting the 和暦 to 西暦,
-    since a day has one 和暦: 平成31年5月1日 is no day, 20190501 is 令和元年5月1日, so the pair is refused."""
+    A full date is converted from 生年月日 to its 和暦 (cheap arithmetic) and compared; the same as converting the
+    和暦 to 西暦, since a day has one 和暦: 平成31年5月1日 is no day, 20190501 is 令和元年5月1日, so the pair is
+    refused. A 不詳 date keeps its shape in 和暦 (昭和55年月日不詳 is 3 + 550000 for 19800000) and is converted the
+    other way, since a month or a year can lie in two eras (昭和64年1月 and 平成元年1月 are both 198901)."""
     both_blank = pl.col(era_field).is_null() & pl.col(c).is_null()
     code, yymmdd = date_to_wareki_expr(pl.col(date_field))
     real = ymd_is_valid_expr(pl.col(date_field)).fill_null(False)
     same = real & (pl.col(era_field) == code) & (pl.col(c) == yymmdd)
-    return both_blank | same.fill_null(False)
-
-
-def seion_of(c: str, reading: str) -> pl.Expr:
-    return pl.col(c) == seion_kana_expr(pl.col(reading))
+    partial = ~real & (wareki_fusho_to_ymd_expr(pl.col(era_field), pl.col(c)) == pl.col(date_field))
+    return both_blank | same.fill_null(False) | partial.fill_null(False)
 
 
 def gaiji_count_of(c: str, text: str) -> pl.Expr:
@@ -152,3 +156,10 @@ def not_before(c: str, birth: str) -> pl.Expr:
 
 def no_gaiji(c: str) -> pl.Expr:
     return ~has_gaiji_expr(pl.col(c))
+
+
+def one_mailing(c: str, mailing: str, shared: tuple[str, ...]) -> pl.Expr:
+    """対象となる人数 is the number of records of its mailing (送付先管理番号), whose records agree on ``shared``."""
+    count = pl.len().over(mailing) == pl.col(c)
+    agree = [pl.col(f).n_unique().over(mailing) == 1 for f in shared]
+    return pl.when(pl.col(mailing).is_not_null()).then(pl.all_horizontal(count, *agree))

@@ -14,7 +14,6 @@ from .domain import (
     not_before,
     real_or_fusho,
     rule,
-    seion_of,
     seven_digits,
     unique_among_active,
     unique_key,
@@ -48,7 +47,6 @@ class HonninKakunin(pa.DataFrameModel):
     _gaiji_counts = rule("gaiji_su.mismatch", *GAIJI_COUNTS, holds=lambda c: gaiji_count_of(c, GAIJI_COUNTS[c]))
     _gaiji_flag = rule("gaiji_flag.mismatch", "gaiji_flag",
                        holds=lambda c: gaiji_flag_of(c, tuple(GAIJI_COUNTS.values())))
-    _seion = rule("seion_kana.mismatch", "seion_kana", holds=lambda c: seion_of(c, "furigana"))
     _birth = rule("birth_date.not_real", "seinengappi", holds=real_or_fusho)
     _dantai_check_digit = rule("dantai_code.check_digit", *DANTAI_CODES, holds=dantai_check_digit)
     _dantai_known = rule("dantai_code.unknown", *DANTAI_CODES, holds=dantai_known)
@@ -68,3 +66,4 @@ class HonninKakunin(pa.DataFrameModel):
 SKIP = {"seinengappi": {"kind.date"}}  # 不詳 dates are legal 生年月日: birth_date.not_real checks them instead
 FILE_DATE_FIELDS = ("ido_ymd",)
 JUMINHYO_CODE_FIELDS = ("juminhyo_code", "kyu_juminhyo_code")
+SEION_FIELDS = {"seion_kana": "furigana"}  # key ← reading, by the city's 清音化 rules (Context.seion)

@@ -13,6 +13,7 @@ from .domain import (
     kojin_bango_check_digit,
     kojin_bango_length,
     no_gaiji,
+    one_mailing,
     real_or_fusho,
     rule,
     seven_digits,
@@ -38,6 +39,8 @@ LENGTH_PREFIXED = [
 
 
 LENGTHS = {length: value for length, value, _ in LENGTH_PREFIXED}
+# What the records of one mailing (送付先管理番号) have in common: where and to whom it goes.
+MAILING_SHARED = ("sofusaki_yubin_bango", "sofusaki_jusho", "sofusaki_shimei")
 GAIJI_COUNTS = {gaiji: value for _, value, gaiji in LENGTH_PREFIXED if gaiji}
 
 
@@ -80,6 +83,7 @@ class Sofusaki(pa.DataFrameModel):
     jusho_gaiji_su: int
     daitai_shimei_len: int
     daitai_jusho_len: int
+    taisho_ninzu: int
 
     _lengths = rule("komoku_len.mismatch", *LENGTHS, holds=lambda c: byte_length_of(c, LENGTHS[c]))
     _gaiji_counts = rule("gaiji_su.mismatch", *GAIJI_COUNTS, holds=lambda c: gaiji_count_of(c, GAIJI_COUNTS[c]))
@@ -88,7 +92,9 @@ class Sofusaki(pa.DataFrameModel):
     _dantai_check_digit = rule("dantai_code.check_digit", "shichoson_code", holds=dantai_check_digit)
     _dantai_known = rule("dantai_code.unknown", "shichoson_code", holds=dantai_known)
     _birth = rule("birth_date.not_real", "seinengappi", holds=real_or_fusho)
-    _unique = rule("unique", "sofusaki_kanri_bango", "juminhyo_code", holds=unique_key)
+    _unique = rule("unique", "juminhyo_code", holds=unique_key)  # a 送付先管理番号 is shared by its mailing
+    _mailing = rule("sofusaki.mailing_mismatch", "taisho_ninzu",
+                    holds=lambda c: one_mailing(c, "sofusaki_kanri_bango", MAILING_SHARED))
     _kojin_length = rule("kojin_bango.length", "kojin_bango", holds=kojin_bango_length)
     _kojin_check_digit = rule("kojin_bango.check_digit", "kojin_bango", holds=kojin_bango_check_digit)
     _yubin = rule("yubin_bango.length", "yubin_bango", "sofusaki_yubin_bango", holds=seven_digits)

@@ -65,6 +65,24 @@ def _rule_id(check: str) -> str:
     return _BUILTIN.get(name, name)
 
 
+def check_record(view, layout: Layout, context: Context = Context()) -> None:  # noqa: B008 - frozen
+    """Run a data record's rules on one record of `juki inspect` (a ``RecordView``): each problem found goes to
+    its field's list as the clerk's words and the rule identifier. A field the codec could not read is left to
+    the codec's own message (every rule reading it would only echo it)."""
+    if view.role != "data":
+        return
+    by_id = {f.id: f for f in view.fields}
+    schema = {f.id: pl.Int64 if f.integer else pl.String for f in layout.data.value_fields}
+    row = {k: by_id[k].value if k in by_id else None for k in schema}
+    frame = pl.DataFrame([row], schema=schema, orient="row").with_columns(
+        pl.lit(view.record_no, pl.Int64).alias(RECORD_NO))
+    for r in validate_frame(frame, layout, context, name="record").iter_rows(named=True):
+        target = by_id.get(r["field"]) or view.fields[0]
+        if target.problems and r["field"] is not None:
+            continue
+        target.problems.append(f"{r['message']} [{r['rule']}]" + (" (warning)" if r["severity"] != "error" else ""))
+
+
 @dataclass(frozen=True)
 class FileValidation:
     records: int
@@ -77,7 +95,7 @@ class FileValidation:
 
 
 def validate_file(location, layout: Layout, juminhyo_rule=None, juminhyo_strict: bool = False,
-                  progress: Progress = silent) -> FileValidation:
+                  progress: Progress = silent, seion=None) -> FileValidation:
     """Parse a file and validate every record: codec rejects and schema rejects together."""
     from juki import storage  # noqa: PLC0415
     from juki.codec.reader import read_records  # noqa: PLC0415
@@ -86,7 +104,8 @@ def validate_file(location, layout: Layout, juminhyo_rule=None, juminhyo_strict:
     df, result = read_records(location, layout, progress=lambda r: progress("read", r.bytes_read, size, "bytes"))
     progress("read", result.bytes_read, result.bytes_read, "bytes")
     context = Context(file_date=result.header.get("created_on"),
-                      **({"juminhyo_rule": juminhyo_rule} if juminhyo_rule else {}))
+                      **({"juminhyo_rule": juminhyo_rule} if juminhyo_rule else {}),
+                      **({"seion": seion} if seion else {}))
     progress("validate", 0, df.height)
     schema_rejects = validate_frame(df, layout, context, juminhyo_strict, storage.display_name(location))
     progress("validate", df.height, df.height)

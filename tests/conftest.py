@@ -38,7 +38,10 @@ class CliResult:
 def run_cli(*args: str) -> CliResult:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = main([str(a) for a in args])
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as e:  # argparse: a usage error (2), or --help (0), as the `juki` command exits
+            code = e.code if isinstance(e.code, int) else 2
     return CliResult(code, out.getvalue(), err.getvalue())
 
 

@@ -58,8 +58,10 @@ RULES: dict[str, Rule] = {
                                     "The 12th digit of a 個人番号 is a check digit (総務省令第85号第5条)."),
     "kojin_bango.length": Rule(ERROR, "個人番号 must be 12 digits", "A 個人番号 has exactly 12 digits."),
     "juminhyo_code.check_digit": Rule(WARNING, "住民票コード check digit does not match the configured rule",
-                                      "The rule is set by 総務省告示 and not public: it is configured in city.toml, "
-                                      "and failures are warnings unless the city makes them strict."),
+                                      "The formula is set by 平成14年総務省告示第436号 (施行規則第1条第2号), "
+                                      "whose text this project could not confirm: the city configures it in "
+                                      "city.toml, and "
+                                      "failures are warnings unless the city makes them strict."),
     "juminhyo_code.length": Rule(ERROR, "住民票コード must be 11 digits", "A 住民票コード has exactly 11 digits."),
     "dantai_code.check_digit": Rule(ERROR, "地方公共団体コード check digit does not match",
                                     "The 6th digit is a check digit (JIS X 0401/0402)."),
@@ -73,7 +75,8 @@ RULES: dict[str, Rule] = {
                             "The 和暦 date (era code + YYMMDD) must be the same day as the 西暦 生年月日, "
                             "and must exist in that era (平成31年5月1日 does not; 令和元年5月1日 does)."),
     "seion_kana.mismatch": Rule(ERROR, "清音化かな氏名 does not match the ふりがな",
-                                "清音化かな氏名 is derived from the ふりがな by the 清音化 rules (DESIGN.md §3)."),
+                                "清音化かな氏名 is derived from the ふりがな by the city's 清音化 rules "
+                                "(layouts/rules/seion.toml, city.toml [seion]; docs/DOMAIN.md, 清音化)."),
     "gaiji_su.mismatch": Rule(ERROR, "外字数 does not match the number of 外字 in the field",
                               "外字数 counts the user-defined characters (U+E000–U+E757) of its field."),
     "gaiji_flag.mismatch": Rule(ERROR, "外字フラグ does not agree with the fields",
@@ -89,7 +92,11 @@ RULES: dict[str, Rule] = {
     "kojin_bango.duplicate_active": Rule(ERROR, "個人番号 is shared with another record that is not 消除",
                                          "Two current records must not carry the same 個人番号."),
     "gaiji.unmapped": Rule(ERROR, "外字 has no 代替文字 in the city's table",
-                           "J-LIS gets 代替文字 for every 外字: add the character to daitai_moji.csv."),
+                           "J-LIS gets 代替文字 for every 外字: add the character to daitai_moji.csv, or let the "
+                           "city send it as its placeholder ([sofusaki] unmapped_gaiji in city.toml)."),
+    "sofusaki.mailing_mismatch": Rule(ERROR, "対象となる人数 or 送付先 disagrees with the mailing's other records",
+                                      "One 送付先管理番号 is one mailing: its records share 送付先 (郵便番号, 住所, "
+                                      "氏名) and 対象となる人数 is how many records it has."),
     "ido.unexplained": Rule(ERROR, "a change that no 異動事由 explains",
                             "The record changed but its 異動事由 does not say why, and none can be inferred."),
 }

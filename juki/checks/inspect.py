@@ -38,6 +38,7 @@ class RecordView:
     role: str
     terminator: str
     fields: list[FieldView]
+    file_date: str | None = None  # the header's 作成年月日, for the rules that compare with it
 
 
 def inspect_record(location, layout: Layout, record_no: int) -> RecordView:
@@ -49,6 +50,7 @@ def inspect_record(location, layout: Layout, record_no: int) -> RecordView:
         term = detect_terminator(first, layout.record_length)
         stride = layout.record_length + len(TERMINATORS[term])
         raw = _record_bytes(handle, first, stride, record_no)
+    file_date = _file_date(first, layout)
     if len(raw) < layout.record_length:
         raise InputUnusable(f"no such record: the file ends before it ({len(raw)} bytes left)",
                             Where(file=name, record=record_no))
@@ -69,7 +71,16 @@ def inspect_record(location, layout: Layout, record_no: int) -> RecordView:
     if role is None:
         codes = ", ".join(repr(r.code) for r in layout.records.values())
         views[0].problems.append(f"unknown record type; expected {codes} (fields shown as a data record)")
-    return RecordView(record_no, role or "unknown", term, views)
+    return RecordView(record_no, role or "unknown", term, views, file_date)
+
+
+def _file_date(first: bytes, layout: Layout) -> str | None:
+    """The header's 作成年月日, if the file starts with a header that has one."""
+    field_ = next((f for f in layout.header.fields if f.id == "created_on"), None)
+    if field_ is None or not first.startswith(layout.header.code.encode("ascii")):
+        return None
+    text = first[field_.offset : field_.end].decode("ascii", "replace").strip()
+    return text if text.isdigit() else None
 
 
 def _record_bytes(handle, first: bytes, stride: int, record_no: int) -> bytes:

@@ -5,18 +5,19 @@ from __future__ import annotations
 import sys
 
 from juki import storage
-from juki.cli.common import add_workdir, date_arg
+from juki.cli.common import add_workdir, count_arg, date_arg
 from juki.codec.writer import write_records
 from juki.errors import EXIT_OK, UsageError
 from juki.layout import load_layout
 from juki.privacy import access, purge
+from juki.privacy.access import required
 
 
 def register(sub) -> None:
     lk = sub.add_parser("lookup", help="find persons by at least two of 氏名, 住所, 生年月日 (性別 does not count)")
     lk.add_argument("--name", help="氏名 in kanji or kana (kana also matches through 清音化)")
     lk.add_argument("--address", help="住所, or its beginning")
-    lk.add_argument("--birth", help="生年月日 YYYY-MM-DD")
+    lk.add_argument("--birth", type=date_arg("--birth"), help="生年月日 YYYY-MM-DD")
     lk.add_argument("--sex", help="性別 1/2 or 男/女 (narrows, does not count)")
     lk.add_argument("--date", type=date_arg(), help="search the snapshot of this date (default: newest)")
     lk.add_argument("--show-number", action="store_true", help="show the 個人番号 (needs --approval-ref)")
@@ -35,16 +36,19 @@ def register(sub) -> None:
     ex.set_defaults(run=run_extract, audit="extract")
 
     pg = sub.add_parser("purge", help="delete runs, rejects, reports and temp files past the retention policy")
-    pg.add_argument("--keep", type=int, default=7, help="runs kept per job (default 7)")
-    pg.add_argument("--failed-days", type=int, default=30, help="keep failed-run folders this many days")
+    pg.add_argument("--keep", type=count_arg("--keep", 1), default=7, help="runs kept per job (default 7; at least "
+                    "1); the nightly run before the oldest kept is kept too, so that each kept run can be rerun")
+    pg.add_argument("--failed-days", type=count_arg("--failed-days"), default=30,
+                    help="keep failed-run folders this many days")
     pg.add_argument("--yes", action="store_true", help="do not ask before deleting")
     add_workdir(pg)
     pg.set_defaults(run=run_purge, audit="purge")
 
 
 def run_lookup(args) -> int:
-    if args.show_number and not args.approval_ref:
-        raise UsageError("--show-number needs --approval-ref (the approval is recorded in the run log)")
+    if args.show_number:
+        required("--approval-ref", args.approval_ref, "--show-number needs the approval's reference (recorded in "
+                 "the run log)")
     kinds = [k for k in access.COUNTING if getattr(args, k)] + (["sex"] if args.sex else [])
     args.audit_record = {"counts": {"criteria": len(kinds)}, "business_date": args.date,
                          "approval": {"criteria": kinds, "show_number": args.show_number, "ref": args.approval_ref}}
@@ -61,9 +65,10 @@ def run_lookup(args) -> int:
 
 
 def run_extract(args) -> int:
-    if not (args.approved_by and args.approval_ref):
-        raise UsageError("a bulk output needs prior approval: give --approved-by NAME --approval-ref REF "
-                         "(seed III: 大量のデータ出力に際しては、事前に管理責任者の承認を得る)")
+    why = ("a bulk output needs the prior approval of the 管理責任者: give --approved-by NAME --approval-ref REF "
+           "(大量のデータ出力に際しては、事前に管理責任者の承認を得る)")
+    args.approved_by = required("--approved-by", args.approved_by, why)
+    args.approval_ref = required("--approval-ref", args.approval_ref, why)
     day, snap = access.snapshot(args.workdir, args.date)
     subset = access.extract(snap, args.dantai, args.address_prefix)
     if str(args.out).endswith(".parquet"):
@@ -85,8 +90,12 @@ def run_extract(args) -> int:
 
 
 def run_purge(args) -> int:
-    doomed = purge.plan(args.workdir, args.keep, args.failed_days)
+    planned = purge.plan(args.workdir, args.keep, args.failed_days)
+    doomed = planned.doomed
     args.audit_record = {"counts": {"planned": len(doomed), "deleted": 0}}
+    for path in planned.kept_for_rerun:
+        print(f"kept: the nightly run of {path.name}, older than the policy keeps: the oldest run kept was compared "
+              "with its snapshot, which a rerun of that run needs")
     if not doomed:
         print("nothing is past the retention policy")
         return EXIT_OK
@@ -102,6 +111,3 @@ def run_purge(args) -> int:
     args.audit_record["counts"]["deleted"] = purge.delete(doomed)
     print(f"deleted {len(doomed)}")
     return EXIT_OK
-
-
-

@@ -9,7 +9,7 @@ from juki.cli.common import add_workdir
 from juki.dates import shown
 from juki.errors import EXIT_OK, EXIT_REJECTED
 from juki.jobs import runlog
-from juki.jobs.workdir import Workdir
+from juki.jobs.workdir import Workdir, existing
 
 
 def register(sub) -> None:
@@ -35,10 +35,11 @@ def record(args, outcome: str) -> None:
 
 
 def run_verify(args) -> int:
+    existing(args.workdir)
     count, problems = runlog.verify(args.workdir)
     where = runlog.path_of(args.workdir)
     for p in problems:
-        print(f"{where}: line {p.line}: {p.what}")
+        print(f"{where}: line {p.line}: {p.what}" if p.line is not None else f"{where}: {p.what}")
     if problems:
         print(f"run log NOT intact: {len(problems)} problem(s) in {count} line(s)")
         return EXIT_REJECTED
@@ -47,6 +48,7 @@ def run_verify(args) -> int:
 
 
 def run_show(args) -> int:
+    existing(args.workdir)
     rows = runlog.entries(args.workdir)
     if args.json:
         for row in rows:
@@ -54,9 +56,10 @@ def run_show(args) -> int:
         return EXIT_OK
     print(f"run log of {Workdir(args.workdir).root}: {len(rows)} line(s)")
     for r in rows:
-        counts = ", ".join(f"{k} {v}" for k, v in list(r["counts"].items())[:6])
+        counts = ", ".join(f"{k} {v}" for k, v in list((r.get("counts") or {}).items())[:6])
         approval = f" approved by {r['approval'].get('approved_by')} ({r['approval'].get('ref')})" \
             if r.get("approval") and r["approval"].get("ref") else ""
-        print(f"{r['n']:>5} {shown(r['time'])} {r['user']:<10} {r['command']:<16} {r['business_date'] or '':<9} "
-              f"{r['outcome']}{approval}" + (f"  [{counts}]" if counts else ""))
+        print(f"{r.get('n', ''):>5} {shown(r.get('time'))} {r.get('user', ''):<10} {r['command']:<16} "
+              f"{r.get('business_date') or '':<9} {r.get('outcome', '')}{approval}"
+              + (f"  [{counts}]" if counts else ""))
     return EXIT_OK

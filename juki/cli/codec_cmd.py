@@ -7,12 +7,14 @@ import time
 import unicodedata
 
 from juki import storage
+from juki.checks.context import Context
 from juki.checks.inspect import inspect_record
-from juki.cli.common import add_workdir, print_reject_summary
+from juki.cli.common import add_workdir, count_arg, dantai_code_arg, file_date_arg, print_reject_summary
 from juki.cli.progress import meter
 from juki.codec.convert import parse_to_parquet, write_from_parquet
 from juki.errors import EXIT_OK, EXIT_REJECTED
 from juki.layout import load_layout
+from juki.schemas.validate import check_record
 
 
 def register(sub) -> None:
@@ -28,15 +30,17 @@ def register(sub) -> None:
     w.add_argument("input", help="Parquet file (from `juki parse`, or with the layout's columns)")
     w.add_argument("--layout", required=True, help="layout name or layout file")
     w.add_argument("--out", required=True, help="output file (path or URL)")
-    w.add_argument("--created-on", help="header 作成年月日 YYYYMMDD (default: kept from the Parquet file)")
-    w.add_argument("--dantai-code", help="header 団体コード (default: kept from the Parquet file)")
+    w.add_argument("--created-on", type=file_date_arg("--created-on"),
+                   help="header 作成年月日 YYYYMMDD (default: kept from the Parquet file)")
+    w.add_argument("--dantai-code", type=dantai_code_arg("--dantai-code"),
+                   help="header 団体コード (default: kept from the Parquet file)")
     add_workdir(w)
     w.set_defaults(run=run_write, audit="write")
 
     i = sub.add_parser("inspect", help="show one record field by field: offset, bytes, value, problems")
     i.add_argument("file", help="input file: a path or a URL")
     i.add_argument("--layout", required=True, help="layout name or layout file")
-    i.add_argument("--record", required=True, type=int, help="record number, 1 = the header")
+    i.add_argument("--record", required=True, type=count_arg("--record", 1), help="record number, 1 = the header")
     add_workdir(i)
     i.set_defaults(run=run_inspect, audit="inspect")
 
@@ -74,6 +78,7 @@ def run_write(args) -> int:
 def run_inspect(args) -> int:
     layout = load_layout(args.layout)
     view = inspect_record(args.file, layout, args.record)
+    check_record(view, layout, Context(file_date=view.file_date))
     args.audit_record = {"inputs": [{"location": storage.display_name(args.file)}],
                          "counts": {"record_no": view.record_no}}
     out = sys.stdout
@@ -82,6 +87,7 @@ def run_inspect(args) -> int:
     out.write(f"{'item':>4} {'offset':>6} {'bytes':>5}  {'identifier':<34} {'value':<30} hex / problem\n")
     bad = 0
     for f in view.fields:
+        f.problems = list(dict.fromkeys(f.problems))  # one rule failing twice on a field is said once
         item = "" if f.item is None else str(f.item)
         value = _ljust(_visible("" if f.value is None else str(f.value)), 30)
         shown = _without_padding(f.raw)
@@ -89,7 +95,7 @@ def run_inspect(args) -> int:
         hexed = shown.hex(" ").upper() + (f" (+{padding} bytes padding)" if padding else "")
         out.write(f"{item:>4} {f.offset:>6} {f.width:>5}  {f.id:<34} {value} {hexed}\n")
         for problem in f.problems:
-            bad += 1
+            bad += not problem.endswith("(warning)")
             out.write(f"{'':>52}!! {problem}\n")
     return EXIT_REJECTED if bad else EXIT_OK
 

@@ -4,17 +4,21 @@ how a run is summed up, and the reject summary printed at the end. Counts only, 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 
 import polars as pl
 
 from juki import storage
+from juki.checks.catalogue import rule_for
+from juki.checks.policy import Policy, rejected_records
+from juki.checks.rules.checkdigit import dantai_code_is_valid
 from juki.dates import parse_business_date
 from juki.errors import UsageError, Where
 from juki.jobs.publish import deliver
 from juki.jobs.record import NightlyRecord
-from juki.rejects import summarize
+from juki.rejects import WARNING, summarize
 
 STAGES = {"read_input": "read and validate the 住民基本台帳ファイル",
           "derive_and_diff": "derive 本人確認情報 and compare with the prior snapshot",
@@ -43,6 +47,74 @@ def date_arg(option: str = "--date"):
             raise argparse.ArgumentTypeError(e.reason) from None
 
     return parse
+
+
+def file_date_arg(option: str):
+    """An argparse type for a date a file's header carries: YYYYMMDD (or YYYY-MM-DD), a day of the calendar."""
+    def parse(text: str) -> str:
+        value = text.strip()
+        dashed = f"{value[:4]}-{value[4:6]}-{value[6:]}" if len(value) == 8 and value.isdigit() else value
+        try:
+            return parse_business_date(dashed, option)
+        except UsageError as e:
+            raise argparse.ArgumentTypeError(e.reason.replace("YYYY-MM-DD", "YYYYMMDD")) from None
+
+    return parse
+
+
+def dantai_code_arg(option: str):
+    """An argparse type for a 地方公共団体コード: six digits, the last its check digit."""
+    def parse(text: str) -> str:
+        value = text.strip()
+        if not dantai_code_is_valid(value):
+            raise argparse.ArgumentTypeError(f"{option} must be a 地方公共団体コード: 6 digits, the last its check "
+                                             f"digit (e.g. 042021), not {text!r}")
+        return value
+
+    return parse
+
+
+def count_arg(option: str, minimum: int = 0):
+    """An argparse type for a whole number of at least ``minimum``: anything else is a usage error (exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{option} must be a whole number, not {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{option} must be at least {minimum}, not {value}")
+        return value
+
+    return parse
+
+
+def percent_arg(option: str):
+    """An argparse type for a percentage: a number from 0 to 100."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not 0 <= value <= 100:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"{option} must be a percentage from 0 to 100, not {text!r}")
+        return value
+
+    return parse
+
+
+def add_policy_options(p) -> None:
+    p.add_argument("--max-rejects", type=count_arg("--max-rejects"), help="records that may be rejected (held "
+                   "back) before the run fails (default 0, unless --max-reject-percent is given alone)")
+    p.add_argument("--max-reject-percent", type=percent_arg("--max-reject-percent"),
+                   help="… or this percentage of the records (input rejects of the input records, output rejects "
+                   "of the output records)")
+
+
+def policy_of(args) -> Policy:
+    """--max-reject-percent alone is the policy; with neither option, any reject fails the run."""
+    count = args.max_rejects if args.max_rejects is not None else (None if args.max_reject_percent is not None
+                                                                     else 0)
+    return Policy(count, args.max_reject_percent)
 
 
 def staged(fn, *args):
@@ -75,7 +147,9 @@ def print_summary(m: NightlyRecord) -> None:
 
 def print_reject_summary(rejects: pl.DataFrame, location, stream=None, source: str | None = None,
                          first: int = 10) -> None:
-    """The first few rejects as one line each (file, record, field, byte offset, rule), then counts per rule."""
+    """The first few rejects as one line each (file, record, field, byte offset, what is wrong, rule), then per
+    rule: severity, count, records, and what the rule says in words. Records counted as rejected are those with an
+    error; warnings are counted apart (a warning alone does not reject a record)."""
     stream = stream or sys.stdout
     for row in rejects.head(first).iter_rows(named=True):
         where = Where(file=source, record=row["record_no"], field=row["field"], offset=row["offset"])
@@ -83,8 +157,18 @@ def print_reject_summary(rejects: pl.DataFrame, location, stream=None, source: s
     if rejects.height > first:
         stream.write(f"... and {rejects.height - first:,} more\n")
     summary = summarize(rejects)
-    stream.write(f"{rejects['record_no'].n_unique():,} record(s) rejected; details in "
-                 f"{storage.display_name(location)}\n")
-    stream.write(f"  {'rule':<40} {'severity':<8} {'count':>8} {'records':>8}\n")
+    rejected = rejected_records(rejects)  # records with an error: a warning alone does not reject a record
+    warnings = rejects.filter(pl.col("severity") == WARNING).height
+    stream.write(f"{rejected:,} record(s) rejected" + (f", {warnings:,} warning(s)" if warnings else "")
+                 + f"; details in {storage.display_name(location)}\n")
+    stream.write(f"  {'rule':<34} {'severity':<8} {'count':>7} {'records':>8}  what it means\n")
     for row in summary.iter_rows(named=True):
-        stream.write(f"  {row['rule']:<40} {row['severity']:<8} {row['count']:>8,} {row['records']:>8,}\n")
+        stream.write(f"  {row['rule']:<34} {row['severity']:<8} {row['count']:>7,} {row['records']:>8,}  "
+                     f"{_words(row['rule'])}\n")
+
+
+def _words(rule_id: str) -> str:
+    try:
+        return rule_for(rule_id).message
+    except KeyError:
+        return ""

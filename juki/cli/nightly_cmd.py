@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from juki.checks.policy import Policy
-from juki.cli.common import add_job_options, date_arg, deliver_outputs, print_summary, staged
+from juki.cli.common import (
+    add_job_options,
+    add_policy_options,
+    date_arg,
+    deliver_outputs,
+    policy_of,
+    print_summary,
+    staged,
+)
 from juki.cli.progress import meter
 from juki.errors import EXIT_OK
 from juki.jobs.nightly import run_nightly
@@ -15,27 +22,14 @@ def register(sub) -> None:
     p.add_argument("--input", required=True, help="the day's 住民基本台帳ファイル: a path or a URL")
     p.add_argument("--date", required=True, type=date_arg(), help="business date YYYY-MM-DD")
     add_job_options(p)
-    p.add_argument("--max-rejects", type=int, default=0, help="records that may be rejected (held back) before "
-                   "the run fails (default 0: any reject fails the run and nothing is sent)")
-    p.add_argument("--max-reject-percent", type=float, help="… or this percentage of the records")
+    add_policy_options(p)
     p.set_defaults(run=run)
-
-
-
-
-
 
 
 def run(args) -> int:
     with meter() as progress:
-        manifest = run_nightly(args.input, args.date, args.workdir, args.config,
-                               Policy(args.max_rejects, args.max_reject_percent), call=staged, progress=progress,
-                               report=write_report)
+        manifest = run_nightly(args.input, args.date, args.workdir, args.config, policy_of(args), call=staged,
+                               progress=progress, report=write_report)
     print_summary(manifest)
     deliver_outputs(args, "nightly", args.date)
     return EXIT_OK
-
-
-
-
-

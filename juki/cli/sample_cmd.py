@@ -1,5 +1,8 @@
 """`juki sample`: write a deterministic synthetic city (石巻市) to develop, test and benchmark against.
 
+``--dantai-code CODE`` makes the city under another real 団体コード; ``--cities N`` makes N real municipalities
+at once (one folder each and a registry, cities.toml, for `juki cities` and the dispatcher).
+
 Prints counts only (residents, records, events per kind): the people are synthetic, but the generator keeps to
 the rule that no name, number or address is ever printed or logged.
 """
@@ -11,6 +14,7 @@ from datetime import date
 
 from juki.cli.progress import meter
 from juki.sample import SampleSpec, generate
+from juki.sample.cities import city_for, generate_cities, spread_codes
 from juki.sample.events import KINDS
 
 
@@ -47,18 +51,29 @@ def register(sub) -> None:
                    help="business date of day 0 (default 2026-04-01)")
     p.add_argument("--change-rate", type=_rate, default=None, metavar="R",
                    help="persons changed per resident per day, all event kinds together (default: about 0.0026)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--dantai-code", metavar="CODE", help="the city's real 団体コード (default 042021, 石巻市)")
+    which.add_argument("--cities", type=_positive, metavar="N",
+                       help="N real municipalities spread over the country, one folder each under --out, and "
+                       "the registry --out/cities.toml (seeds S, S+1, …; no 住民票コード or 個人番号 shared)")
     p.set_defaults(run=run)
+
+
+def _report(c, code: str | None = None) -> None:
+    events = ", ".join(f"{KINDS[k]} {n}" for k, n in c.events.items()) or "day 0"
+    print(f"{code + ' ' if code else ''}{c.file}: {c.records} records, {c.residents} residents ({events})")
 
 
 def run(args) -> int:
     spec = SampleSpec(residents=args.residents, days=args.days, seed=args.seed, start=args.start,
                       change_rate=args.change_rate)
-
-    def report(c) -> None:
-        events = ", ".join(f"{KINDS[k]} {n}" for k, n in c.events.items()) or "day 0"
-        print(f"{c.file}: {c.records} records, {c.residents} residents ({events})")
-
+    if args.cities:
+        registry, _ = generate_cities(args.out, spec, spread_codes(args.cities),
+                                      progress=lambda code, c: _report(c, code))
+        print(f"juki sample: {len(registry.cities)} cities of {args.residents} residents, {args.days} file(s) "
+              f"each; registry {registry.path}")
+        return 0
     with meter() as progress:
-        generate(args.out, spec, progress=report, meter=progress)
+        generate(args.out, spec, progress=_report, meter=progress, city=city_for(args.dantai_code or "042021"))
     print(f"juki sample: {args.days} file(s), city.toml, daitai_moji.csv and sample.json written")
     return 0

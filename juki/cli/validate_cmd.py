@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from juki import storage
-from juki.checks.policy import Policy
 from juki.city import default_config_path, load_config
-from juki.cli.common import add_workdir, print_reject_summary
+from juki.cli.common import add_policy_options, add_workdir, policy_of, print_reject_summary
 from juki.cli.progress import meter
 from juki.errors import EXIT_OK, EXIT_REJECTED
 from juki.layout import load_layout
+from juki.rejects import WARNING
 from juki.reports import validate_report, write_html
 from juki.reports.views import command
 from juki.schemas.validate import validate_file
@@ -23,9 +25,7 @@ def register(sub) -> None:
     p.add_argument("--rejects", help="reject file (default: FILE.rejects.csv next to a local input)")
     p.add_argument("--report", help="write an HTML report here")
     p.add_argument("--config", help="city configuration (default: city.toml beside the input, if any)")
-    p.add_argument("--max-rejects", type=int, default=0,
-                   help="fail when more records than this are rejected (default 0: any reject fails)")
-    p.add_argument("--max-reject-percent", type=float, help="fail when more than this %% of records are rejected")
+    add_policy_options(p)
     add_workdir(p)
     p.set_defaults(run=run, audit="validate")
 
@@ -36,14 +36,16 @@ def run(args) -> int:
     config = load_config(config_path) if args.config or config_path.exists() else None
     with meter() as progress:
         done = validate_file(args.file, layout, config.juminhyo_rule if config else None,
-                             config.juminhyo_strict if config else False, progress=progress)
+                             config.juminhyo_strict if config else False, progress=progress,
+                             seion=config.seion if config else None)
     args.audit_record = {"inputs": [{"location": storage.display_name(args.file)}],
                          "counts": {"records": done.records, "rejected": done.rejected_records}}
-    policy = Policy(args.max_rejects, args.max_reject_percent)
-    failed = policy.fails(done.rejected_records, done.records)
+    failed = policy_of(args).fails(done.rejected_records, done.records)
     name = storage.display_name(args.file)
-    print(f"{name}: {done.records:,} records, {done.rejected_records:,} rejected, "
-          f"{(done.rejects['severity'] == 'warning').sum():,} warning(s)")
+    if not done.records:
+        print(f"{name}: no data records (only a header and a trailer)")
+    warnings = done.rejects.filter(pl.col("severity") == WARNING).height
+    print(f"{name}: {done.records:,} records, {done.rejected_records:,} rejected, {warnings:,} warning(s)")
     if done.rejects.height:
         target = args.rejects or f"{args.file}.rejects.csv"
         storage.write_csv(done.rejects, target)

@@ -1,7 +1,8 @@
 """Fixed width ⇄ Parquet, streamed, for `juki parse` and `juki write`.
 
-Parquet files made here carry the header values and the layout (name, version, hash) in their key-value
-metadata, so that `juki write` can reproduce the original file byte for byte without being told the header.
+Parquet files made here carry the header values, the trailer's own values (those the writer does not compute:
+the change notices' first and last 更新順番号, not the count or the content hash) and the layout (name, version,
+hash) in their key-value metadata, so that `juki write` reproduces the original file byte for byte.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from juki.codec.writer import RecordWriter
 from juki.layout import Layout
 
 META_KEY = b"juki"
-BATCH_ROWS = 16_384
+BATCH_ROWS = 4_096
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,13 @@ class Converted:
     input_sha256: str | None = None
 
 
-def layout_meta(layout: Layout, header: dict) -> dict:
-    return {"layout": layout.name, "version": layout.version, "content_hash": layout.content_hash, "header": header}
+COMPUTED = ("record_count", "content_hash")  # trailer values the writer works out from the records it writes
+
+
+def layout_meta(layout: Layout, header: dict, trailer: dict | None = None) -> dict:
+    own = {k: v for k, v in (trailer or {}).items() if k not in COMPUTED}
+    return {"layout": layout.name, "version": layout.version, "content_hash": layout.content_hash, "header": header,
+            "trailer": own}
 
 
 def parse_to_parquet(location, layout: Layout, out, progress: Callable[[ReadResult], None] | None = None
@@ -48,15 +54,16 @@ def parse_to_parquet(location, layout: Layout, out, progress: Callable[[ReadResu
         pool = ThreadPoolExecutor(max_workers=1)
         try:
             for batch in scan_batches(handle, layout, name, result=result, progress=progress):
-                writer = writer or pq.ParquetWriter(sink, _with_meta(batch.schema, layout, result.header))
+                # The trailer is read last: the metadata is written with the footer, on close, so it goes in then.
+                writer = writer or pq.ParquetWriter(sink, batch.schema)
                 if pending is not None:
                     pending.result()
                 pending = pool.submit(writer.write_batch, batch)
             if pending is not None:
                 pending.result()
             if writer is None:  # a file with no data records still gets a Parquet file with the columns
-                schema = pl.DataFrame(schema=_empty_schema(layout)).to_arrow().schema
-                writer = pq.ParquetWriter(sink, _with_meta(schema, layout, result.header))
+                writer = pq.ParquetWriter(sink, pl.DataFrame(schema=_empty_schema(layout)).to_arrow().schema)
+            writer.add_key_value_metadata(_meta(layout, result.header, result.trailer))
         finally:
             pool.shutdown(wait=True)  # a batch still being written is done before the writer closes
             if writer is not None:  # also on failure, before the temporary output is discarded
@@ -64,8 +71,8 @@ def parse_to_parquet(location, layout: Layout, out, progress: Callable[[ReadResu
     return Converted(result.data_records, result.rejects.to_frame(), sink.sha256, handle.sha256)
 
 
-def _with_meta(schema, layout: Layout, header: dict):
-    return schema.with_metadata({META_KEY: json.dumps(layout_meta(layout, header), ensure_ascii=False)})
+def _meta(layout: Layout, header: dict, trailer: dict) -> dict:
+    return {META_KEY: json.dumps(layout_meta(layout, header, trailer), ensure_ascii=False)}
 
 
 def _empty_schema(layout: Layout) -> dict:
@@ -73,7 +80,8 @@ def _empty_schema(layout: Layout) -> dict:
 
 
 def read_parquet_meta(path) -> dict:
-    meta = pq.read_schema(str(path)).metadata or {}
+    """The file's juki metadata: in the footer's key-value metadata (or, in files of older versions, the schema's)."""
+    meta = {**(pq.read_schema(str(path)).metadata or {}), **(pq.ParquetFile(str(path)).metadata.metadata or {})}
     return json.loads(meta[META_KEY]) if META_KEY in meta else {}
 
 
@@ -84,10 +92,11 @@ def write_from_parquet(path, layout: Layout, out, header: dict | None = None) ->
     """
     meta = read_parquet_meta(path)
     values = {**meta.get("header", {}), **(header or {})}
+    trailer = {k: v for k, v in meta.get("trailer", {}).items() if k not in COMPUTED}
     source = pq.ParquetFile(str(path))
     with storage.atomic_output(out) as sink:
         writer = RecordWriter(sink, layout, values, name=storage.display_name(out))
         for batch in source.iter_batches(batch_size=BATCH_ROWS):
-            writer.write(pl.from_arrow(batch))
-        count = writer.close()
+            writer.write(batch)  # Arrow straight to the encoder: no DataFrame in between
+        count = writer.close(trailer)
     return Converted(count, pl.DataFrame(), sink.sha256)

@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from juki.codec import kernels as K
 from juki.codec.encode_kernel import encode_rows
@@ -59,14 +60,15 @@ def _plan(rt: RecordType):
     return texts, spec
 
 
-def encode_frame(df: pl.DataFrame, layout: Layout, rt: RecordType, first_record_no: int,
+def encode_frame(df: pl.DataFrame | pa.RecordBatch, layout: Layout, rt: RecordType, first_record_no: int,
                  sink: RejectSink) -> np.ndarray:
-    """Records for every row of ``df``; problems go to ``sink`` (record numbers from ``first_record_no``)."""
+    """Records for every row of ``df`` (a DataFrame, or Arrow record batch as read from Parquet); problems go to
+    ``sink`` (record numbers from ``first_record_no``)."""
     texts, spec = _plan(rt)
     empty = _template(rt, layout.record_length, layout.terminator_bytes)
     stride = len(empty)
-    out = np.empty((df.height, stride), dtype=np.uint8)
-    n = df.height
+    n = rows(df)
+    out = np.empty((n, stride), dtype=np.uint8)
     if n == 0:
         return out
     data, offsets, valid = _text_buffers(df, texts)
@@ -93,7 +95,8 @@ def encode_frame(df: pl.DataFrame, layout: Layout, rt: RecordType, first_record_
     record_nos = np.arange(first_record_no, first_record_no + n)
     for f in rt.value_fields:
         if f.integer:
-            _encode_number(out[:, f.offset : f.end], df.get_column(f.id), f, record_nos, sink)
+            column = df.get_column(f.id) if isinstance(df, pl.DataFrame) else pl.Series(f.id, df.column(f.id))
+            _encode_number(out[:, f.offset : f.end], column, f, record_nos, sink)
     return out
 
 
@@ -106,37 +109,60 @@ def _reject(f: Field, code: int, detail: int) -> tuple[str, str]:
     return "write.too_long", f"value is {detail} bytes, the field holds {f.width}"
 
 
-def _text_buffers(df: pl.DataFrame, texts: tuple[Field, ...]):
+def rows(df: pl.DataFrame | pa.RecordBatch) -> int:
+    return df.height if isinstance(df, pl.DataFrame) else df.num_rows
+
+
+def _text_buffers(df: pl.DataFrame | pa.RecordBatch, texts: tuple[Field, ...]):
     """Every text column's UTF-8 bytes in one buffer, each column's offsets into it, and validity."""
-    n = df.height
+    n = rows(df)
     offsets = np.empty((len(texts), n + 1), dtype=np.int64)
     valid = np.empty((len(texts), n), dtype=np.uint8)
     parts, base = [], 0
     for j, f in enumerate(texts):
-        col = df.get_column(f.id)
-        if col.dtype != pl.String:
-            col = col.cast(pl.String)
-        arr = col.to_arrow(compat_level=pl.CompatLevel.oldest())
-        _, offs, raw = arr.buffers()
-        o = np.frombuffer(offs, dtype=np.int64 if arr.type == "large_string" else np.int32)
+        arr = _utf8(df, f.id)
+        bitmap, offs, raw = arr.buffers()
+        o = np.frombuffer(offs, dtype=np.int64 if pa.types.is_large_string(arr.type) else np.int32)
         o = o[arr.offset : arr.offset + n + 1]
         first, last = int(o[0]), int(o[-1])
         offsets[j] = o
         offsets[j] += base - first
         parts.append(np.frombuffer(raw, dtype=np.uint8)[first:last] if last > first else np.zeros(0, np.uint8))
         base += last - first
-        valid[j] = col.is_not_null().to_numpy()
+        if bitmap is None or arr.null_count == 0:
+            valid[j] = 1
+        else:
+            bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+            valid[j] = bits[arr.offset : arr.offset + n]
     data = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
     return data, offsets, valid
 
 
-def _encode_number(cells: np.ndarray, column: pl.Series, f: Field, record_nos, sink: RejectSink) -> None:
-    w = f.width
+def _utf8(df: pl.DataFrame | pa.RecordBatch, name: str) -> pa.Array:
+    """A column as an Arrow string or large_string array (values of other types as their text)."""
+    if isinstance(df, pl.DataFrame):
+        col = df.get_column(name)
+        return (col if col.dtype == pl.String else col.cast(pl.String)).to_arrow(compat_level=pl.CompatLevel.oldest())
+    arr = df.column(name)
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = pl.Series(name, arr).cast(pl.String).to_arrow(compat_level=pl.CompatLevel.oldest())
+    return arr
+
+
+def _numbers(column: pl.Series, f: Field, record_nos, sink: RejectSink) -> tuple[np.ndarray, np.ndarray]:
+    """The values as int64 and whether each is present; a value that is no whole number is rejected."""
+    if column.dtype == pl.Int64 and not column.has_nulls():
+        return column.to_numpy(), np.ones(len(column), dtype=bool)
     values = column.cast(pl.Int64, strict=False)
     present = values.is_not_null().to_numpy()
     for r in np.flatnonzero(column.is_not_null().to_numpy() & ~present):
         sink.add(record_nos[r], f.id, f.offset, "write.not_a_number", "value is not a whole number")
-    v = values.fill_null(0).to_numpy()
+    return values.fill_null(0).to_numpy(), present
+
+
+def _encode_number(cells: np.ndarray, column: pl.Series, f: Field, record_nos, sink: RejectSink) -> None:
+    w = f.width
+    v, present = _numbers(column, f, record_nos, sink)
     bad = present & ((v < 0) | (v >= 10**w))
     for r in np.flatnonzero(bad):
         sink.add(record_nos[r], f.id, f.offset, "write.number_too_large", f"value does not fit in {w} digits")

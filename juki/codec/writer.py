@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 import polars as pl
+import pyarrow as pa
 
-from juki.codec.encode import encode_frame
+from juki.codec.encode import encode_frame, rows
 from juki.errors import InputUnusable, RecordsRejected, Where
 from juki.layout import Layout, RecordType
 from juki.rejects import RejectSink
 
-BATCH_BYTES = 32 << 20  # wide records write faster in big batches; the memory is the batch's
+BATCH_BYTES = 16 << 20  # records per encode call; two batches are in memory (one encoding, one being written)
 
 
 class RecordWriter:
@@ -36,20 +37,22 @@ class RecordWriter:
         self._pool, self._pending = ThreadPoolExecutor(max_workers=1), None
         self._write_one(layout.header, {"layout_version": layout.version, **header}, record_no=1)
 
-    def write(self, df: pl.DataFrame, progress: Callable[[int], None] | None = None) -> None:
-        """``progress`` hears the number of data records written so far, after each batch."""
-        missing = [f.id for f in self.layout.data.value_fields if f.id not in df.columns]
+    def write(self, df: pl.DataFrame | pa.RecordBatch, progress: Callable[[int], None] | None = None) -> None:
+        """Write the rows of a DataFrame, or of an Arrow record batch (as read from Parquet), as data records;
+        ``progress`` hears the number of data records written so far, after each batch."""
+        columns = df.columns if isinstance(df, pl.DataFrame) else df.schema.names
+        missing = [f.id for f in self.layout.data.value_fields if f.id not in columns]
         if missing:
             raise InputUnusable(f"the data lack {len(missing)} column(s) of layout {self.layout.name}: "
                                 f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}", Where(file=self.name))
         stride = self.layout.record_length + len(self.layout.terminator_bytes)
         step = max(1, BATCH_BYTES // stride)
-        for start in range(0, df.height, step):
+        for start in range(0, rows(df), step):
             part = df.slice(start, step)
             records = encode_frame(part, self.layout, self.layout.data, self.count + 2, self.sink)
             self._settle()
             self._pending = self._pool.submit(self._put, records.reshape(-1))
-            self.count += part.height
+            self.count += rows(part)
             if progress:
                 progress(self.count)
 

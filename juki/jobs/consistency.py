@@ -18,7 +18,7 @@ from juki.errors import UsageError, Where
 from juki.jobs import manifest as runinfo
 from juki.jobs import publish as jobs
 from juki.jobs.record import ConsistencyRecord, Rerun
-from juki.jobs.workdir import Workdir
+from juki.jobs.workdir import existing
 from juki.layout import load_layout
 from juki.progress import Progress, silent
 from juki.steps import seigo_kakunin as seigo
@@ -41,14 +41,15 @@ class ConsistencyRun:
 @contextmanager
 def consistency_run(business_date: str, workdir=None, config=None, rerun=None, progress: Progress = silent,
                     report: jobs.ReportWriter | None = None) -> Iterator[ConsistencyRun]:
-    wd = Workdir(workdir)
+    wd = existing(workdir)  # made from a nightly snapshot: a workdir without one is a mistyped --workdir
+    wd.guard(JOB, business_date)
     with wd.lock(JOB):
         wd.recover(JOB)
         nightly = wd.run_dir("nightly", business_date)
         manifests = {m.business_date: m for m in wd.manifests("nightly")}
         if business_date not in manifests:
-            raise UsageError(f"no nightly run for {business_date}: the consistency files are made from its snapshot",
-                             Where(file=str(nightly)))
+            raise UsageError(f"no nightly run for {business_date} in the workdir (never run, or purged): the "
+                             "consistency files are made from its snapshot", Where(file=str(nightly)))
         config_path = str(config or manifests[business_date].run.config)
         with wd.staging(JOB, business_date) as staging, \
                 jobs.failures_recorded(wd, JOB, business_date, rerun, report):

@@ -87,8 +87,14 @@ class Handoff:
 def nightly_run(input: str, business_date: str, workdir=None, config=None, policy: Policy = Policy(),  # noqa: B008
                 rerun: Rerun | None = None, progress: Progress = silent,
                 report: jobs.ReportWriter | None = None) -> Iterator[NightlyRun]:
-    """Lock the job, tidy what a crash left, check the date, find the prior run, open a staging folder."""
+    """Check the input and the workdir, lock the job, tidy what a crash left, check the date, find the prior run,
+    open a staging folder. (A FIFO as input or a link planted in the workdir is refused before the lock.)"""
+    storage.check_input(input)
+    input = storage.resolved(input)  # recorded as read: a rerun finds it from any working directory
+    config_path = str(Path(config or default_config_path(input)).resolve())
+    load_config(config_path)  # fail now, with the configuration's own message, not in the middle
     wd = Workdir(workdir)
+    wd.guard(JOB, business_date)
     with wd.lock(JOB):
         wd.recover(JOB)
         done = [m.business_date for m in wd.manifests(JOB)]
@@ -96,8 +102,6 @@ def nightly_run(input: str, business_date: str, workdir=None, config=None, polic
             raise UsageError(f"business date {business_date} is older than the last processed one ({done[-1]}); "
                              "use `juki rerun` to process a past date again")
         prior = wd.latest_before(JOB, business_date)
-        config_path = str(Path(config or default_config_path(input)).resolve())
-        load_config(config_path)  # fail now, with the configuration's own message, not in the middle
         with wd.staging(JOB, business_date) as staging, \
                 jobs.failures_recorded(wd, JOB, business_date, rerun, report):
             run = NightlyRun(str(input), business_date, str(wd.root), str(staging), config_path,
@@ -120,10 +124,13 @@ def read_input(run: NightlyRun) -> dict:
         handle = storage.HashingReader(raw)
         batches = list(scan_records(handle, layout, name, dv.SOURCE_FIELDS, result,
                                     progress=lambda r: run.progress("read", r.bytes_read, size, "bytes")))
-    source = pl.concat(batches) if batches else pl.DataFrame()
     run.progress("read", size or result.bytes_read, size or result.bytes_read, "bytes")
     _check_header(result.header, run, config, name)
-    context = Context(run.business_date, config.juminhyo_rule)
+    if not batches:
+        raise InputUnusable("no data records (only a header and a trailer): the 住民基本台帳ファイル lists every "
+                            "person; ask the vendor for the full file", Where(file=name))
+    source = pl.concat(batches)
+    context = Context(run.business_date, config.juminhyo_rule, config.seion)
     run.progress("validate", 0, source.height)
     rejects = validate_frame(source, layout, context, config.juminhyo_strict, name, only=dv.SOURCE_FIELDS)
     run.progress("validate", source.height, source.height)
@@ -145,16 +152,38 @@ def _check_header(header: dict, run: NightlyRun, config, name: str) -> None:
                             Where(file=name, record=1, field="created_on"))
 
 
-def _enforce(run: NightlyRun, rejects: pl.DataFrame, records: int, stage: str) -> None:
-    """Stop the run when the policy says so; its rejects and report stay in the failed folder for the operator."""
+def _enforce(run: NightlyRun, rejects: pl.DataFrame, records: int, stage: str,
+             stage_rejects: pl.DataFrame | None = None) -> None:
+    """Stop the run when the policy says so; its rejects stay in the failed folder for the operator.
+
+    Like is compared with like: the percentage is of the stage's own records (``stage_rejects`` against
+    ``records``: input rejects against input records, output rejects against output records); the count
+    allowed (--max-rejects) is of every record the run has rejected so far."""
     policy = Policy(run.max_rejects, run.max_percent)
-    bad = rejected_records(rejects)
-    if not policy.fails(bad, records):
+    own = rejects if stage_rejects is None else stage_rejects
+    bad, total = rejected_records(own), rejected_records(rejects)
+    over_count = policy.max_rejects is not None and total > policy.max_rejects
+    if not over_count and not Policy(None, policy.max_percent).fails(bad, records):
         return
-    failed = Workdir(run.workdir).failed_dir(JOB, run.business_date)
-    runinfo.write_rejects(rejects, failed / "rejects.csv")
-    raise RecordsRejected(f"{bad:,} of {records:,} {stage} records rejected, more than the policy allows; "
-                          f"nothing was sent. Rejects: {failed / 'rejects.csv'}", rejects)
+    failed = Workdir(run.workdir).failed_dir(JOB, run.business_date, create=True)
+    runinfo.write_rejects(_sorted(rejects), failed / "rejects.csv")
+    rules = ", ".join(f"{rule} {n}" for rule, n in rule_counts(rejects))
+    counted = f"{bad:,} of {records:,} {stage} records" + (f" ({total:,} in all)" if total != bad else "")
+    raise RecordsRejected(f"{counted} rejected, more than the policy allows ({rules}); nothing was sent. "
+                          f"Rejects: {failed / 'rejects.csv'}", rejects)
+
+
+def rule_counts(rejects: pl.DataFrame) -> list[tuple[str, int]]:
+    """Records rejected per rule (errors only), most first: what a message may say about rejects."""
+    errors = rejects.filter(pl.col("severity") == "error")
+    counts = errors.group_by("rule").agg(pl.col("record_no").n_unique().alias("n")).sort(["n", "rule"],
+                                                                                        descending=[True, False])
+    return list(counts.iter_rows())
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    """A file for people is in one order whatever order the joins gave: every column, nulls last."""
+    return frame.sort(frame.columns, nulls_last=True, maintain_order=True) if frame.height else frame
 
 
 def derive_and_diff(run: NightlyRun) -> dict:
@@ -165,7 +194,7 @@ def derive_and_diff(run: NightlyRun) -> dict:
     run.progress("derive", 0, source.height)
     current = dv.derive(source, config, run.business_date)
     run.progress("derive", source.height, source.height)
-    context = Context(run.business_date, config.juminhyo_rule)
+    context = Context(run.business_date, config.juminhyo_rule, config.seion)
     run.progress("validate 本人確認情報", 0, current.height)
     # The dead are checked too: their derived records are as valid as anyone's, and filtering them out would
     # copy a million rows for nothing.
@@ -206,10 +235,12 @@ def write_outputs(run: NightlyRun) -> dict:
     notice_layout, sofu_layout = load_layout(notices.LAYOUT), load_layout("sofusaki")
     rows = notices.build(changes)
     sofu, sofu_rejects = sofusaki.build(changes, config, run.business_date)
-    checked = validate_frame(sofu, sofu_layout, Context(run.business_date, config.juminhyo_rule),
+    checked = validate_frame(sofu, sofu_layout, Context(run.business_date, config.juminhyo_rule, config.seion),
                              config.juminhyo_strict, "送付先情報")
-    rejects = pl.concat([run.load("rejects"), sofu_rejects, checked])
-    _enforce(run, rejects, changes.height, "output")
+    output_rejects = pl.concat([sofu_rejects, checked])
+    rejects = pl.concat([run.load("rejects"), output_rejects])
+    candidates = sofu.height + sofu_rejects["record_no"].n_unique()  # 送付先情報 records, before any was rejected
+    _enforce(run, rejects, candidates, "output", output_rejects)
     seq = rows["koshin_jun_bango"]
     staging, day = Path(run.staging), run.business_date
     outputs = {
@@ -227,8 +258,8 @@ def write_outputs(run: NightlyRun) -> dict:
 def commit(run: NightlyRun, steps: dict) -> NightlyRecord:
     """Manifest, human files, temporary files with personal data gone, then the one rename that publishes."""
     snapshot = run.path("snapshot.parquet")
-    files = {"rejects": runinfo.write_rejects(run.load("rejects"), run.path("rejects.csv")),
-             "held": runinfo.write_rejects(run.load("held"), run.path("held.csv"))}
+    files = {"rejects": runinfo.write_rejects(_sorted(run.load("rejects")), run.path("rejects.csv")),
+             "held": runinfo.write_rejects(_sorted(run.load("held")), run.path("held.csv"))}
     record = runinfo.completed(NightlyRecord, run, steps, files=files,
                                snapshot={"file": snapshot.name, "sha256": storage.sha256_of(snapshot)})
     return jobs.publish(run.workdir, JOB, run.business_date, Path(run.staging), record,

@@ -15,11 +15,11 @@ import polars as pl
 from juki import storage
 from juki.codec.writer import write_records, write_with_header
 from juki.dates import now_utc
-from juki.errors import InputUnusable, JukiError, Where
+from juki.errors import InputUnusable, JukiError, UsageError, Where
 from juki.jobs import manifest as runinfo
 from juki.jobs import runlog
 from juki.jobs.record import DeliveryRecord, FailedRecord, NightlyRecord, Rerun, RunRecord, read_record, write_record
-from juki.jobs.workdir import Workdir
+from juki.jobs.workdir import Workdir, existing
 from juki.layout import Layout
 from juki.progress import Progress, silent
 
@@ -61,19 +61,30 @@ def publish(workdir: str, job: str, business_date: str, staging: Path, record: R
     wd = Workdir(workdir)
     wd.keep_history(job, business_date)
     final = wd.commit(staging, job, business_date)
-    log_run(workdir, job, "completed", record)
+    try:
+        log_run(workdir, job, "completed", record)
+    except (OSError, JukiError) as e:
+        raise RunLogFailed(f"the {job} run of {business_date} is committed (outputs in {final}), but its line "
+                           f"could not be added to the run log ({_why(e)}); fix that, then `juki audit verify` "
+                           "names the run the log lacks", Where(file=str(runlog.path_of(workdir)))) from None
     return record.model_copy(update={"dir": str(final)})
+
+
+class RunLogFailed(JukiError):
+    """The run is published; only its run-log line is missing. Not a failed run: its outputs are there."""
+
+
+def _why(e: BaseException) -> str:
+    return e.reason if isinstance(e, JukiError) else f"{type(e).__name__}: {getattr(e, 'strerror', None) or e}"
 
 
 def log_run(workdir: str, job: str, outcome: str, record: RunRecord) -> None:
     """One run-log line per run: inputs and outputs by location and SHA-256, counts, never values."""
-    inputs, outputs = [], []
+    inputs = []
     if not isinstance(record, FailedRecord):
         inputs = [{"location": record.read.input, "sha256": record.read.input_sha256},
                   {"location": record.run.config, "sha256": record.read.config_sha256}]
-        outputs = [{"file": o.file, "sha256": o.sha256, "records": o.records} for o in record.outputs.values()]
-    if isinstance(record, NightlyRecord):
-        outputs.append({"file": record.snapshot.file, "sha256": record.snapshot.sha256})
+    outputs = runlog.run_outputs(record)
     rerun = record.rerun
     name = f"rerun {job}" if rerun else job
     runlog.append(workdir, name, outcome, record.business_date, inputs, outputs, record.counts(),
@@ -97,25 +108,43 @@ def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: Rerun | 
     writer its report, beside the rejects that stopped it if it was the policy."""
     try:
         yield
+    except RunLogFailed:
+        raise  # committed: not a failure of the run
     except BaseException as e:
         reason = str(e) if isinstance(e, JukiError) else f"{type(e).__name__} (details withheld)"
-        failed = wd.failed_dir(job, business_date)
         record = FailedRecord(job=job, business_date=business_date, finished_at=now_utc(),
                               operator=runinfo.operator(), code_version=runinfo.code_version(),
                               error=reason.splitlines()[0], rerun=rerun)
-        write_record(record, failed / "manifest.json")
-        if report is not None:
-            with suppress(Exception):  # the failure's own line matters more than its page
-                report(record, failed / "report.html")
-        log_run(str(wd.root), job, f"failed: {record.error}", record)
+        try:
+            failed = wd.failed_dir(job, business_date, create=True)
+            write_record(record, failed / "manifest.json")
+            if report is not None:
+                with suppress(Exception):  # the failure's own line matters more than its page
+                    report(record, failed / "report.html")
+            log_run(str(wd.root), job, f"failed: {record.error}", record)
+        except (OSError, JukiError) as also:
+            if isinstance(e, JukiError):  # the run's own reason first; then that its record failed too
+                raise _also(e, also) from None
+            raise
         raise
+
+
+def _also(e: JukiError, also: BaseException) -> JukiError:
+    err = JukiError(f"{e.reason}; the failed run could not be recorded either ({_why(also)})", e.where)
+    err.exit_code = e.exit_code
+    return err
 
 
 def deliver(workdir, job: str, business_date: str, outbox: str) -> DeliveryRecord:
     """Copy a committed run's outputs to an outbox (a folder or URL), each checked against its manifest hash.
 
     The run stays committed whatever happens here: a failed delivery is simply tried again (`juki deliver`)."""
-    run_dir = Workdir(workdir).run_dir(job, business_date)
+    wd = existing(workdir)
+    run_dir = wd.run_dir(job, business_date)
+    if not (run_dir / "manifest.json").is_file():
+        raise UsageError(f"no completed {job} run for {business_date} to deliver (see `juki runs`)",
+                         Where(file=str(wd.root)))
+    storage.refuse_link(run_dir)
     record = read_record(run_dir / "manifest.json")
     delivered = []
     for out in getattr(record, "outputs", {}).values():

@@ -4,6 +4,7 @@
   narrow a search but never counts. The 個人番号 is masked unless shown with an approval reference.
 - Bulk output (extract) only with prior approval: who approved and the reference go into the run log.
 Both read the newest nightly snapshot (or that of a given date), checked against its manifest.
+An item or an approval made only of spaces (ASCII or full-width) is no item and no approval: it is refused, named.
 """
 
 from __future__ import annotations
@@ -16,19 +17,34 @@ import polars as pl
 from juki.checks.rules import seion_kana, seion_kana_expr
 from juki.errors import UsageError, Where
 from juki.jobs import publish as jobs
-from juki.jobs.workdir import Workdir
+from juki.jobs.workdir import existing
 
-COUNTING = ("name", "address", "birth")  # 性別 does not count (seed III (2))
+COUNTING = ("name", "address", "birth")  # 性別 does not count (docs/DOMAIN.md, 評価書 III)
 MASK = "*" * 12
 
 
+def blank(text: str | None) -> bool:
+    """Given, but nothing in it once spaces are trimmed (ASCII and full-width alike)."""
+    return text is not None and not text.strip(" \t\u3000")
+
+
+def required(option: str, text: str | None, why: str) -> str:
+    """An approval or a name the run log records: present and not blank, or a refusal naming the option."""
+    if text is None:
+        raise UsageError(f"{option} is missing: {why}")
+    if blank(text):
+        raise UsageError(f"{option} is blank (only spaces): {why}")
+    return text.strip(" \t\u3000")
+
+
 def snapshot(workdir, business_date: str | None = None) -> tuple[str, pl.DataFrame]:
-    runs = Workdir(workdir).manifests("nightly")
+    wd = existing(workdir)
+    runs = wd.manifests("nightly")
     if business_date:
         runs = [m for m in runs if m.business_date == business_date]
     if not runs:
         what = f"for {business_date}" if business_date else "yet"
-        raise UsageError(f"no nightly snapshot {what}", Where(file=str(Workdir(workdir).root)))
+        raise UsageError(f"no nightly snapshot {what}", Where(file=str(wd.root)))
     return runs[-1].business_date, jobs.load_snapshot(Path(runs[-1].dir))
 
 
@@ -43,10 +59,16 @@ def _plain_expr(e: pl.Expr) -> pl.Expr:
 
 def lookup(snap: pl.DataFrame, name: str | None = None, address: str | None = None, birth: str | None = None,
            sex: str | None = None) -> pl.DataFrame:
-    given = [k for k, v in (("name", name), ("address", address), ("birth", birth)) if v]
+    items = {"name": name, "address": address, "birth": birth}
+    given = [k for k, v in items.items() if v and not blank(v)]
+    empty = [f"--{k} is blank" for k, v in items.items() if blank(v)]
     if len(given) < 2:
         raise UsageError("a lookup needs at least two of --name, --address, --birth (性別 does not count); "
-                         f"given: {', '.join(given) or 'none'}")
+                         f"given: {', '.join(given) or 'none'}" + (f" ({', '.join(empty)})" if empty else ""))
+    if empty or blank(sex):
+        raise UsageError(f"{', '.join(empty) or '--sex is blank'} (only spaces): give a value or leave it out")
+    if birth and not (len(birth.replace("-", "")) == 8 and birth.replace("-", "").isdigit()):
+        raise UsageError("--birth must be a date written YYYY-MM-DD")
     conditions = []
     if name:
         conditions.append((_plain_expr(pl.col("shimei")) == _plain(name))

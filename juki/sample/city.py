@@ -23,6 +23,7 @@ class City:
     operator_id: str = "JUKIETL"
     terminal_id: str = "BATCH01"
     madoguchi: str = "石巻市役所市民課"  # 交付場所 and カード送付場所
+    prefecture: str = "宮城県"
 
 
 CITY = City()

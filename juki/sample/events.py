@@ -1,5 +1,6 @@
 """One business day of changes to the register: 出生, 死亡, 転入, 国外からの転入, 転出, 転居, 氏名変更, 個人番号の変更,
-住民票コードの変更.
+住民票コードの変更, then the rarer kinds of juki/sample/rare.py (国外転出, 職権消除, 転出取消, 記載の回復, 帰化,
+国籍取得, 国籍喪失, 職権修正).
 
 Each touched person gets the business date in 住民異動年月日 and 住民届出年月日, the 異動事由 code of
 layouts/codes/ido_jiyu.csv, the next 個人履歴番号 (the record is the person's new history row), and the fields
@@ -18,21 +19,23 @@ from juki.layout import Layout
 from juki.sample.ids import IdIssuer
 from juki.sample.people import HOUSEHOLD_COLS, Persons, addresses, age_years, build_persons, other_city_addresses
 from juki.sample.population import populate
+from juki.sample.rare import RARE_KINDS, RARE_RATES, apply_rare
 from juki.sample.tables import Tables
 
 # Share of the living population touched per kind per day (the default; --change-rate rescales them).
 RATES = {"31": 0.0005, "22": 0.0003, "21": 0.0004, "37": 0.0002, "34": 0.0002, "35": 0.0002, "13": 0.0002,
          "11": 0.0004, "12": 0.0002}
 KINDS = {"13": "出生", "22": "死亡", "11": "転入", "12": "国外からの転入", "21": "転出", "31": "転居",
-         "37": "氏名変更", "34": "個人番号の変更", "35": "住民票コードの変更"}
+         "37": "氏名変更", "34": "個人番号の変更", "35": "住民票コードの変更", **RARE_KINDS}
 
 
-def rates(change_rate: float | None) -> dict[str, float]:
-    """RATES, or RATES scaled so that they add up to ``change_rate`` (persons changed per resident per day)."""
+def rates(change_rate: float | None, table: dict[str, float] = RATES) -> dict[str, float]:
+    """``table`` (RATES), or scaled as RATES must be to add up to ``change_rate`` (persons changed per resident
+    per day; the rare kinds scale alike)."""
     if change_rate is None:
-        return dict(RATES)
+        return dict(table)
     scale = change_rate / sum(RATES.values())
-    return {k: v * scale for k, v in RATES.items()}
+    return {k: v * scale for k, v in table.items()}
 
 
 class Day:
@@ -56,7 +59,7 @@ class Day:
     def setai(self) -> np.ndarray:
         return self.df.get_column("setai_bango").cast(pl.Int64).to_numpy()
 
-    def update(self, idx: np.ndarray, code: str, values: dict[str, pl.Series | str]) -> None:
+    def update(self, idx: np.ndarray, code: str, values: dict[str, pl.Series | str | None]) -> None:
         """Set the fields of persons ``idx`` for event ``code`` (plus the fields every event sets)."""
         k = len(idx)
         if not k:
@@ -67,7 +70,7 @@ class Day:
         cols = []
         for name, v in values.items():
             s = self.df.get_column(name).clone()
-            s.scatter(idx, pl.Series([v] * k, dtype=s.dtype) if isinstance(v, str) else v.cast(s.dtype))
+            s.scatter(idx, pl.Series([v] * k, dtype=s.dtype) if v is None or isinstance(v, str) else v.cast(s.dtype))
             cols.append(s)
         self.df = self.df.with_columns(cols)
         self.taken[idx] = True
@@ -193,8 +196,9 @@ class Day:
 
 
 def _dates(yyyymmdd: pl.Series) -> np.ndarray:
-    """datetime64 of YYYYMMDD strings; a 不詳 part counts as 1 (only ages are taken from these)."""
-    s = yyyymmdd.str.replace(r"00$", "01").str.replace(r"^(\d{4})00", "${1}01")
+    """datetime64 of YYYYMMDD strings; a 不詳 part counts as 1 (only ages are taken from these), an unknown year
+    as long ago (00000000: an age no parent has)."""
+    s = yyyymmdd.str.replace("^0000", "1800").str.replace(r"00$", "01").str.replace(r"^(\d{4})00", "${1}01")
     return s.str.strptime(pl.Date, "%Y%m%d").to_numpy()
 
 
@@ -213,4 +217,7 @@ def apply_day(layout: Layout, t: Tables, ids: IdIssuer, rng: np.random.Generator
     day.shussei(want["13"])
     day.tennyu("11", want["11"])
     day.tennyu("12", want["12"])
+    # Drawn after the common kinds, so that adding rare kinds left the draws of the common ones as they were.
+    rare = {code: max(1, int(rng.poisson(rate * living))) for code, rate in rates(change_rate, RARE_RATES).items()}
+    apply_rare(day, rare)
     return day.result(), day.counts

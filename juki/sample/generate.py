@@ -21,7 +21,7 @@ import polars as pl
 from juki.codec.writer import write_records
 from juki.layout import Layout, load_layout
 from juki.progress import Progress, silent
-from juki.sample.city import CITY, DAITAI_MOJI_FILE, city_toml
+from juki.sample.city import CITY, DAITAI_MOJI_FILE, City, city_toml
 from juki.sample.events import KINDS, apply_day
 from juki.sample.ids import IdIssuer
 from juki.sample.population import populate
@@ -59,9 +59,9 @@ def file_name(day: date) -> str:
     return f"juki_daicho_{day:%Y%m%d}.dat"
 
 
-def write_register(path: str | os.PathLike, layout: Layout, df: pl.DataFrame, day: date,
+def write_register(path: str | os.PathLike, layout: Layout, df: pl.DataFrame, day: date, city: City = CITY,
                    meter: Progress = silent) -> int:
-    header = {"created_on": f"{day:%Y%m%d}", "dantai_code": CITY.dantai_code}
+    header = {"created_on": f"{day:%Y%m%d}", "dantai_code": city.dantai_code}
     name = os.path.basename(path)
     with atomic_output(path) as handle:
         return write_records(handle, layout, df, header, name=name,
@@ -74,12 +74,15 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def generate(out: str | os.PathLike, spec: SampleSpec,
-             progress: Callable[[DayCounts], None] | None = None, meter: Progress = silent) -> list[DayCounts]:
+             progress: Callable[[DayCounts], None] | None = None, meter: Progress = silent, city: City = CITY,
+             ids: IdIssuer | None = None) -> list[DayCounts]:
     """Write the sample city into ``out``; returns the counts of each day (also written to sample.json).
-    ``progress`` hears each day's counts when its file is written, ``meter`` how the long stages go."""
+    ``progress`` hears each day's counts when its file is written, ``meter`` how the long stages go. ``city`` is
+    石巻市 unless given (juki.sample.cities makes others); ``ids``, shared by several cities, keeps their
+    住民票コード and 個人番号 apart, as the real ones are nationwide."""
     out = Path(out)
-    layout, tables, ids = load_layout(LAYOUT), load_tables(), IdIssuer()
-    _write_text(out / "city.toml", city_toml())
+    layout, tables, ids = load_layout(LAYOUT), load_tables(city), ids or IdIssuer()
+    _write_text(out / "city.toml", city_toml(city))
     _write_text(out / DAITAI_MOJI_FILE, daitai_moji_text())
     days: list[DayCounts] = []
     df = None
@@ -96,7 +99,7 @@ def generate(out: str | os.PathLike, spec: SampleSpec,
             meter(f"day {d}: changes", 0, df.height)
             df, events = apply_day(layout, tables, ids, rng, df, today, spec.change_rate)
             meter(f"day {d}: changes", df.height, df.height)
-        write_register(out / file_name(day), layout, df, day, meter)
+        write_register(out / file_name(day), layout, df, day, city, meter)
         counts = DayCounts(day.isoformat(), file_name(day), df.height,
                            int((df.get_column("shojo_flag") == "0").sum()), events)
         days.append(counts)
@@ -105,7 +108,7 @@ def generate(out: str | os.PathLike, spec: SampleSpec,
     summary = {
         "generator": "juki sample", "layout": LAYOUT, "seed": spec.seed, "residents": spec.residents,
         "days": spec.days, "start": spec.start.isoformat(), "change_rate": spec.change_rate,
-        "event_kinds": KINDS,
+        "event_kinds": KINDS, "dantai_code": city.dantai_code,
         "registers": [{"date": c.date, "file": c.file, "records": c.records, "residents": c.residents,
                        "events": c.events} for c in days],
     }

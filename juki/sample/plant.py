@@ -19,7 +19,8 @@ from juki.codec.writer import write_records
 from juki.layout import load_layout
 
 NEW_ADDRESS = "宮城県石巻市穀町１４番１号"
-NEW_NUMBER = "12345678901" + str(kojin_bango_check_digit("12345678901"))  # DESIGN.md §3's test number
+# A number docs/DOMAIN.md (Identifiers) gives as valid.
+NEW_NUMBER = "12345678901" + str(kojin_bango_check_digit("12345678901"))
 
 
 def plant_differences(ours, theirs) -> dict:

@@ -14,6 +14,7 @@ import polars as pl
 
 from juki.layout import Layout
 from juki.sample.foreign import draw_kokuseki, foreign_names, spread
+from juki.sample.fusho import fusho_forms
 from juki.sample.ids import IdIssuer
 from juki.sample.people import Persons, addresses, build_persons, other_city_addresses
 from juki.sample.tables import Tables
@@ -149,9 +150,11 @@ def populate(layout: Layout, t: Tables, ids: IdIssuer, rng: np.random.Generator,
     abroad = np.flatnonzero(ido_jiyu == 12)
     teishi = np.zeros(n, bool)
     teishi[rng.choice(n, size=max(1 if ensure else 0, round(SHORI_TEISHI_SHARE * n)), replace=False)] = True
-    return frame.with_columns(
+    frame = frame.with_columns(
         spread(n, np.concatenate([moved_in, abroad]), pl.concat([prev["jusho"], pl.Series(["国外"] * len(abroad))]),
                "zen_jusho"),
         spread(n, moved_in, prev["jusho_code"], "zen_jusho_code"),
         flags(teishi).alias("shori_teishi"),
     )
+    # Drawn last, from a generator of its own, so that the draws above stay as they were.
+    return fusho_forms(frame, np.random.default_rng(rng.integers(0, 2**63)), today, ensure)

@@ -17,7 +17,7 @@ from importlib.resources import files
 import numpy as np
 import polars as pl
 
-from juki.sample.city import CITY
+from juki.sample.city import CITY, City
 from juki.sample.text import to_hankana
 
 
@@ -109,19 +109,24 @@ class Tables:
     ho30_45: dict[str, str]
 
 
-def _other_cities() -> pl.DataFrame:
+def _other_cities(city: City) -> pl.DataFrame:
     rows = [r for r in code_table("dantai-codes.csv") if r["municipality"]]
     names = {r["municipality"] for r in rows}
     # 政令指定都市 itself (札幌市) holds no addresses: its wards (札幌市中央区) do.
-    keep = [r for r in rows if r["code"] != CITY.dantai_code
+    keep = [r for r in rows if r["code"] != city.dantai_code
             and not any(n != r["municipality"] and n.startswith(r["municipality"]) for n in names)]
     return pl.DataFrame({"code": [r["code"] for r in keep],
                          "name": [r["prefecture"] + r["municipality"] for r in keep]})
 
 
-def _jusho() -> pl.DataFrame:
+def _jusho(city: City) -> pl.DataFrame:
+    """石巻市's towns (jusho.csv); another city takes them over under its own name (their 住所コード stay: the
+    validation checks them against that table)."""
     rows = code_table("jusho.csv")
-    prefix = "宮城県" + CITY.name
+    if city.dantai_code != CITY.dantai_code:
+        old = CITY.prefecture + CITY.name
+        rows = [{**r, "name": city.prefecture + city.name + r["name"].removeprefix(old)} for r in rows]
+    prefix = city.prefecture + city.name
     gaiji = []
     for i, r in enumerate(rows):
         town = r["name"].removeprefix(prefix)
@@ -135,7 +140,7 @@ def _jusho() -> pl.DataFrame:
 
 
 @cache
-def load_tables() -> Tables:
+def load_tables(city: City = CITY) -> Tables:
     rows = _rows(_package_text("names.csv"))
     mei = {sex: _name_table([r for r in rows if r["kind"] == "mei" and r["sex"] == sex]) for sex in ("1", "2")}
     foreign = {}
@@ -151,8 +156,8 @@ def load_tables() -> Tables:
         sei=_name_table([r for r in rows if r["kind"] == "sei"], gaiji_variants=True),
         mei=mei,
         foreign=foreign,
-        jusho=_jusho(),
-        other_cities=_other_cities(),
+        jusho=_jusho(city),
+        other_cities=_other_cities(city),
         kokuseki=kokuseki,
         zairyu_shikaku=code_table("zairyu_shikaku.csv"),
         ho30_45={r["code"]: r["name"] for r in code_table("ho30_45_kubun.csv")},

@@ -5,8 +5,11 @@ death. The dead are returned too, flagged, because the diff must explain why the
 消除者 past the retention period (150 years), who leave it without a notice. Records held for manual review
 (処理停止情報) are flagged; the diff keeps their previous version.
 
-Items whose value depends on history (住民となった日 of a person whose last change was not a 記載, 旧住民票コード,
-住民票コード使用年月日, 更新順番号, 更新禁止フラグ) are left null here and filled by the diff from the prior snapshot.
+Items whose value depends on history (住民となった日 of a person whose last change did not begin a
+residence, 旧住民票コード, 住民票コード使用年月日, 更新順番号, 更新禁止フラグ) are left null here and filled by the
+diff from the prior snapshot. The 異動年月日 is the source's 住民異動年月日, or its 除票異動年月日 for a 消除, or its
+住民届出年月日 for the 異動事由 the code table dates so (a correction or a withdrawal: the day the city acted;
+docs/DOMAIN.md).
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ SOURCE_FIELDS = [
     "seibetsu", "seinengappi", "nengo_code", "seinengappi_wareki", "seinengappi_fusho_code",
     "seinengappi_fusho_moji", "zokugara1", "jusho_code", "jusho", "yubin_bango", "zen_jusho", "zen_jusho_code",
     "jumin_ido_ymd", "jumin_todoke_ymd", "ido_jiyu", "gaikokujin_jumin_ymd", "jutei_ymd", "johyo_ido_ymd",
-    "ho30_45_kubun", "zairyu_kikan_manryo_ymd", "shori_teishi",
+    "ho30_45_kubun", "zairyu_kikan_manryo_ymd", "shori_teishi", "setai_bango", "setainushi_shimei",
+    "tenshutsu_jusho_code", "tenshutsu_jusho",
 ]
-# Carried beside the 36 items: the stable person id that links a 住民票コード change, and what 送付先情報 needs.
-EXTRA = ["shikibetsu_bango", "ho30_45_kubun", "zairyu_kikan_manryo_ymd"]
+# Carried beside the 36 items: the stable person id that links a 住民票コード change, what 送付先情報 needs (the
+# household a mailing goes to, its 世帯主), and the 転出先 that tells a 転出 from a 国外転出.
+EXTRA = ["shikibetsu_bango", "ho30_45_kubun", "zairyu_kikan_manryo_ymd", "setai_bango", "setainushi_shimei",
+         "tenshutsu_jusho_code", "tenshutsu_jusho"]
 HELD, DEAD, EXPIRED = "_held", "_dead", "_expired"
 
 
@@ -44,7 +50,8 @@ def full_width_kana(e: pl.Expr) -> pl.Expr:
 def derive(juki: pl.DataFrame, config: CityConfig, business_date: str) -> pl.DataFrame:
     """One row per person of the 住民基本台帳 file: the 本人確認情報 items, EXTRA, RECORD_NO, HELD and DEAD."""
     ido = table("ido_jiyu")
-    kisai = ido.codes_where("kind", "記載")
+    begins = ido.codes_where("begins", "1")  # 転入, 出生 …: not 改製, 記載の回復, which keep the first day
+    by_todoke = ido.codes_where("dated", "todoke")  # 職権修正, 転出取消 …: dated the day the city acted
     removed = pl.col("shojo_flag") == "1"
     # The reading is computed once, as a column: the 清音化 key is fastest on a plain column (juki/rules/seion.py).
     juki = juki.with_columns(full_width_kana(pl.col("shimei_furigana")).alias("_furigana"))
@@ -54,7 +61,7 @@ def derive(juki: pl.DataFrame, config: CityConfig, business_date: str) -> pl.Dat
         pl.col("shimei"),
         count_gaiji_expr(pl.col("shimei")).alias("shimei_gaiji_su"),
         furigana.alias("furigana"),
-        seion_kana_expr(furigana).alias("seion_kana"),
+        seion_kana_expr(furigana, config.seion).alias("seion_kana"),
         pl.col("seinengappi"),
         pl.col("seibetsu"),
         pl.lit(config.dantai_code).alias("shichoson_code"),
@@ -63,7 +70,7 @@ def derive(juki: pl.DataFrame, config: CityConfig, business_date: str) -> pl.Dat
         pl.col("jusho"),
         count_gaiji_expr(pl.col("jusho")).alias("jusho_gaiji_su"),
         pl.col("kojin_bango"),
-        pl.coalesce("gaikokujin_jumin_ymd", pl.when(pl.col("ido_jiyu").is_in(kisai)).then("jumin_ido_ymd"))
+        pl.coalesce("gaikokujin_jumin_ymd", pl.when(pl.col("ido_jiyu").is_in(begins)).then("jumin_ido_ymd"))
         .alias("jumin_ymd"),
         pl.col("jutei_ymd"),
         pl.col("jumin_todoke_ymd").alias("todoke_ymd"),
@@ -72,7 +79,8 @@ def derive(juki: pl.DataFrame, config: CityConfig, business_date: str) -> pl.Dat
         count_gaiji_expr(pl.col("zen_jusho")).alias("tennyu_mae_jusho_gaiji_su"),
         pl.col("zokugara1").alias("zokugara"),
         pl.col("ido_jiyu"),
-        pl.when(removed).then(pl.coalesce("johyo_ido_ymd", "jumin_ido_ymd")).otherwise("jumin_ido_ymd")
+        pl.when(pl.col("ido_jiyu").is_in(by_todoke)).then(pl.coalesce("jumin_todoke_ymd", "jumin_ido_ymd"))
+        .when(removed).then(pl.coalesce("johyo_ido_ymd", "jumin_ido_ymd")).otherwise("jumin_ido_ymd")
         .alias("ido_ymd"),
         pl.lit(None, pl.String).alias("ido_jiyu_shosai"),
         pl.lit(None, pl.String).alias("kyu_juminhyo_code"),

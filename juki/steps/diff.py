@@ -2,10 +2,17 @@
 
 Keyed on 住民票コード (checked unique and non-null by validation first). A 住民票コード change is one change,
 linked through the stable 識別番号: the old code becomes 旧住民票コード. Each change takes its 異動事由 and
-異動年月日 from the source record when the source recorded a new 異動; otherwise the reason is inferred from
-what changed (new → 転入/出生, 消除 → 転出, address → 転居 …, dated the business date), and a change that
-neither explains is rejected, not guessed. Held (処理停止情報, 更新禁止フラグ) and rejected changes keep the
-person's prior version in the new snapshot, so that nothing unsent is ever taken as sent.
+異動年月日 from the source record when the source recorded a new 異動 of a kind that fits what happened: a new
+person is a 記載, a removal a 消除, a 消除者 back on the register a 記載 (転入 again, 記載の回復) or the 取消 of the
+異動 that removed them (転出取消), anything else a 修正. Otherwise the reason is inferred from what changed
+(new → 転入/国外からの転入/出生, 消除 → 転出/国外転出, address → 転居 …, dated the business date); a return to the
+register is never inferred, and a change that neither explains is rejected, not guessed. Held (処理停止情報,
+更新禁止フラグ) and rejected changes keep the person's prior version in the new snapshot, so that nothing unsent is
+ever taken as sent.
+
+A 取消 names the notice it undoes (UNDOES: the 更新順番号 of the person's prior version). Whether a change gave
+the person a first 個人番号 (NEWLY, for 送付先情報) is read from the person's history: an 異動事由 that can number
+someone, and a 個人番号 the prior snapshot never held. docs/DOMAIN.md explains both.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ GROUPS = {"転居": ("jusho", "oaza_code", "yubin_bango", "jusho_gaiji_su", "jut
 ALONG = ("todoke_ymd", "gaiji_flag")
 SNAPSHOT_COLUMNS = [*honnin_columns(), "shikibetsu_bango"]
 KIND, BITMAP, INFERRED, PRIOR_KEY = "change_kind", "henko_komoku", "inferred", "_prior_key"
+UNDOES, NEWLY = "torikeshi_koshin_jun_bango", "_newly_numbered"
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,8 @@ def diff(prior: pl.DataFrame, current: pl.DataFrame, business_date: str, last_se
     rejected = moving.filter(~held_now & pl.col("ido_jiyu").is_null())
     accepted = moving.filter(~held_now & pl.col("ido_jiyu").is_not_null())
     held_deaths = deaths.filter(pl.col(HELD))
-    changes = _number(pl.concat([_after(accepted), deaths.filter(~pl.col(HELD))], how="diagonal_relaxed"), last_seq)
+    changes = _number(pl.concat([_after(accepted, prior, ido), deaths.filter(~pl.col(HELD))], how="diagonal_relaxed"),
+                      last_seq)
     replaced = pl.concat([accepted.select(pl.col(PRIOR_KEY).alias("k")),
                           deaths.filter(~pl.col(HELD)).select(pl.col("juminhyo_code").alias("k")),
                           expired.select(pl.col("juminhyo_code").alias("k"))])
@@ -136,17 +145,25 @@ def _reason(pairs: pl.DataFrame, ido, business_date: str, differs: dict) -> pl.D
     carried = pl.col("ido_jiyu").is_not_null() & pl.col("ido_ymd").is_not_null() & (
         pl.col("ido_jiyu_p").is_null() | pl.col("ido_jiyu").ne_missing(pl.col("ido_jiyu_p"))
         | pl.col("ido_ymd").ne_missing(pl.col("ido_ymd_p")))
-    removing = (pl.col("record_jokyo_flag") == "1") & (pl.col("record_jokyo_flag_p") != "1").fill_null(True)
+    was_removed = (pl.col("record_jokyo_flag_p") == "1").fill_null(False)
+    removing = (pl.col("record_jokyo_flag") == "1") & ~was_removed
+    restoring = (pl.col("record_jokyo_flag") == "0") & was_removed
+    withdraws = [(pl.col("ido_jiyu") == r["code"]) & pl.col("ido_jiyu_p").is_in(r["undoes"].split())
+                 for r in ido.rows if r["kind"] == "取消" and r.get("undoes")]
+    undo_fits = pl.any_horizontal(*withdraws) if withdraws else pl.lit(False)
     fits = (pl.when(pl.col(KIND) == "added").then(k == "記載").when(removing).then(k == "消除")
-            .otherwise(k == "修正"))
+            .when(restoring).then((k == "記載") | undo_fits).otherwise(k == "修正"))
     identity = [c for c in differs if c not in ("ido_jiyu", "ido_ymd", *ALONG)]
     only = {reason: pl.any_horizontal(*(differs[c] for c in group))
             & ~pl.any_horizontal(*(differs[c] for c in identity if c not in group))
             for reason, group in GROUPS.items()}
+    came_from = pl.col("tennyu_mae_jusho").is_not_null()
+    abroad = pl.col("tenshutsu_jusho_code").is_null() & pl.col("tenshutsu_jusho").is_not_null()
     inferred = (pl.when(pl.col(KIND) == "added").then(
-        pl.when(pl.col("tennyu_mae_jusho").is_not_null()).then(pl.lit(ido.code_of("転入")))
-        .otherwise(pl.lit(ido.code_of("出生"))))
-        .when(removing).then(pl.lit(ido.code_of("転出")))
+        pl.when(came_from & pl.col("tennyu_mae_shichoson_code").is_null()).then(pl.lit(ido.code_of("国外からの転入")))
+        .when(came_from).then(pl.lit(ido.code_of("転入"))).otherwise(pl.lit(ido.code_of("出生"))))
+        .when(removing).then(pl.when(abroad).then(pl.lit(ido.code_of("国外転出"))).otherwise(pl.lit(ido.code_of("転出"))))
+        .when(restoring).then(pl.lit(None, pl.String))
         .when(pl.col(KIND) == "code_changed").then(pl.lit(ido.code_of("住民票コードの変更"))))
     for reason, ok in only.items():
         inferred = inferred.when(ok).then(pl.lit(ido.code_of(reason)))
@@ -174,9 +191,15 @@ def _bitmap(items: tuple[str, ...]) -> str:
     return "".join("1" if c in items else "0" for c in honnin_columns())
 
 
-def _after(accepted: pl.DataFrame) -> pl.DataFrame:
-    """The new version of each changed person, with the history items filled from the prior version."""
+def _after(accepted: pl.DataFrame, prior: pl.DataFrame, ido) -> pl.DataFrame:
+    """The new version of each changed person, with the history items filled from the prior version, the notice a
+    取消 undoes, and whether the change gave a first 個人番号."""
     code_changed = pl.col(KIND) == "code_changed"
+    withdrawal = pl.col("ido_jiyu").is_in(ido.codes_where("kind", "取消"))
+    numbering = pl.col("ido_jiyu").is_in(ido.codes_where("numbers", "1"))
+    known = prior.get_column("kojin_bango").drop_nulls().implode()
+    first_number = (numbering & pl.col("kojin_bango").is_not_null()
+                    & pl.col("kojin_bango").ne_missing(pl.col("kojin_bango_p")) & ~pl.col("kojin_bango").is_in(known))
     return accepted.with_columns(
         pl.coalesce("jumin_ymd", "jumin_ymd_p").alias("jumin_ymd"),
         pl.when(code_changed).then(pl.col("juminhyo_code_p")).otherwise(pl.col("kyu_juminhyo_code_p"))
@@ -184,6 +207,8 @@ def _after(accepted: pl.DataFrame) -> pl.DataFrame:
         pl.when(code_changed).then(pl.col("ido_ymd")).otherwise(pl.col("juminhyo_code_shiyo_ymd_p"))
         .alias("juminhyo_code_shiyo_ymd"),
         pl.coalesce("koshin_kinshi_flag_p", pl.lit("0")).alias("koshin_kinshi_flag"),
+        pl.when(withdrawal).then(pl.col("koshin_jun_bango_p")).alias(UNDOES),
+        first_number.fill_null(False).alias(NEWLY),
     )
 
 
@@ -218,7 +243,8 @@ def _unexplained(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _no_changes(current: pl.DataFrame) -> pl.DataFrame:
-    return current.head(0).with_columns(pl.lit("").alias(KIND), pl.lit("").alias(BITMAP))
+    return current.head(0).with_columns(pl.lit("").alias(KIND), pl.lit("").alias(BITMAP),
+                                        pl.lit(None, pl.Int64).alias(UNDOES), pl.lit(False).alias(NEWLY))
 
 
-__all__ = ["Diff", "baseline", "diff", "SNAPSHOT_COLUMNS", "EXTRA"]
+__all__ = ["Diff", "baseline", "diff", "SNAPSHOT_COLUMNS", "EXTRA", "NEWLY", "UNDOES"]

@@ -37,8 +37,19 @@ from typing import BinaryIO
 from juki.errors import InputUnusable, Where
 from juki.storage import remote
 from juki.storage.errors import StorageError, StorageRefused, StorageUnavailable
-from juki.storage.local import OWNER_ONLY, OWNER_ONLY_DIR, atomic_write, fsync_dir, replace_dir
-from juki.storage.locations import display_name, is_url, local_path
+from juki.storage.local import (
+    OWNER_ONLY,
+    OWNER_ONLY_DIR,
+    atomic_write,
+    fsync_dir,
+    make_dirs,
+    open_regular,
+    private_dir,
+    refuse_link,
+    remove,
+    replace_dir,
+)
+from juki.storage.locations import display_name, is_url, local_path, resolved
 
 CHUNK = 1 << 20
 
@@ -48,17 +59,18 @@ def open_input(location: str | os.PathLike) -> Iterator[BinaryIO]:
     """Open an input for streaming reads: a missing one is InputUnusable, an unreachable server a StorageError."""
     name = display_name(location)
     path = local_path(location)
-    try:
-        raw = open(path, "rb") if path is not None else remote.ResumingReader(str(location))  # noqa: SIM115 - below
-    except FileNotFoundError:
-        raise InputUnusable("file not found", Where(file=name)) from None
-    except IsADirectoryError:
-        raise InputUnusable("is a directory, not a file", Where(file=name)) from None
-    except PermissionError:
-        raise InputUnusable("permission denied", Where(file=name)) from None
-    except OSError as e:
-        reason = f"cannot open ({type(e).__name__}: {e.strerror or 'I/O error'})"
-        raise InputUnusable(reason, Where(file=name)) from None
+    if path is not None:
+        raw = open_regular(path, name, InputUnusable)
+    else:
+        try:
+            raw = remote.ResumingReader(str(location))
+        except FileNotFoundError:
+            raise InputUnusable("file not found", Where(file=name)) from None
+        except PermissionError:
+            raise InputUnusable("permission denied", Where(file=name)) from None
+        except OSError as e:
+            reason = f"cannot open ({type(e).__name__}: {e.strerror or 'I/O error'})"
+            raise InputUnusable(reason, Where(file=name)) from None
     with raw:
         if path is not None:
             yield raw
@@ -67,6 +79,13 @@ def open_input(location: str | os.PathLike) -> Iterator[BinaryIO]:
 
         with smart_open.compression.compression_wrapper(raw, "rb", filename=raw.name) as handle:
             yield handle
+
+
+def check_input(location: str | os.PathLike) -> None:
+    """Refuse now, before a job takes its lock, a local input that is missing or not a regular file."""
+    path = local_path(location)
+    if path is not None:
+        open_regular(path, display_name(location), InputUnusable).close()
 
 
 class HashingReader:
@@ -183,6 +202,6 @@ def write_parquet(frame, location) -> str:
 
 
 __all__ = ["CHUNK", "OWNER_ONLY", "OWNER_ONLY_DIR", "HashingReader", "StorageError", "StorageRefused",
-           "StorageUnavailable", "atomic_output", "atomic_write", "copy_file", "display_name", "fsync_dir",
-           "is_url", "local_path", "open_input", "read_bytes", "replace_dir", "sha256_of", "size_of", "write_csv",
-           "write_ipc", "write_parquet"]
+           "StorageUnavailable", "atomic_output", "atomic_write", "check_input", "copy_file", "display_name",
+           "fsync_dir", "is_url", "local_path", "make_dirs", "open_input", "private_dir", "read_bytes", "refuse_link",
+           "remove", "replace_dir", "resolved", "sha256_of", "size_of", "write_csv", "write_ipc", "write_parquet"]

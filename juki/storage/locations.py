@@ -32,3 +32,10 @@ def local_path(location: str | os.PathLike) -> Path | None:
     if urlsplit(text).scheme == "file":
         return Path(urlsplit(text).path)
     return None
+
+
+def resolved(location: str | os.PathLike) -> str:
+    """A location as a run records it: a path made absolute (links resolved: the file actually read), so that a
+    rerun finds it from any working directory; a URL as it is."""
+    text = str(location)
+    return text if is_url(text) else str(Path(text).resolve())

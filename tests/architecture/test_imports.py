@@ -19,7 +19,7 @@ LAYERS = [
     {"juki.storage"},
     {"juki.layout", "juki.layouts"},
     {"juki.codec"},
-    {"juki.checks", "juki.city"},
+    {"juki.checks", "juki.city", "juki.registry"},
     {"juki.schemas"},
     {"juki.steps"},
     {"juki.jobs"},

@@ -65,6 +65,7 @@ def test_inspect_shows_offsets_bytes_and_problems(tmp_path):
     assert "record 3: data record" in result.out
     assert "juminhyo_code" in result.out and "00000000001" in result.out
     assert "!! field holds bytes that are not valid CP932" in result.out
-    ok = run_cli("inspect", src, "--layout", "honnin_kakunin", "--record", "2")
-    assert ok.code == 0 and "⟨E001⟩" in ok.out  # 外字 shown by code point
+    other = run_cli("inspect", src, "--layout", "honnin_kakunin", "--record", "2")
+    assert "⟨E001⟩" in other.out  # 外字 shown by code point
+    assert other.code == 1 and "!! a required value is missing [required]" in other.out  # the record's rules too
     assert run_cli("inspect", src, "--layout", "honnin_kakunin", "--record", "9").code == 2

@@ -70,6 +70,7 @@ TRANSFORMS = {
     "feb_30": lambda v: v[:4] + "0230",  # same year, a day that does not exist
     "day_before": _day_before,
     "plus_two": lambda v: v + 2,
+    "month_may": lambda v: v[:4] + "0500",  # a 不詳 date given a month
 }
 
 
@@ -147,7 +148,8 @@ def _common(layout: str, r: int, other: int, number: str, ascii_: str) -> list[D
 
 
 JUKI_DAICHO = "juki_daicho"
-# clean.dat: 2 a 消除者, 3 a 外国人住民, 4 a child born 2020, 5 a child born 2019, 6 a 不詳 birth date, 7 外字 in 氏名
+# clean.dat: 2 a 消除者, 3 a child who took Japanese nationality (国籍取得), 4 a child born 2020, 5 a child born 2019,
+# 6 a 外国人住民 with a 不詳 birth date (月日不詳), 7 外字 in 氏名
 _J = 4
 JUKI_DAICHO_DEFECTS = [
     *_common(JUKI_DAICHO, _J, other=3, number="kaisei_bango", ascii_="kokuho_kigo_bango"),
@@ -173,6 +175,24 @@ JUKI_DAICHO_DEFECTS = [
     Defect(JUKI_DAICHO, "wareki-reiwa-gannen.dat", 5, "seinengappi_wareki", None, None,
            edit(seinengappi="20190501", nengo_code="5", seinengappi_wareki="010501"),
            "born 2019-05-01 written 令和元年5月1日: right"),
+    # 不詳 dates (docs/DOMAIN.md): each code fits exactly its form, in 西暦 and in 和暦
+    Defect(JUKI_DAICHO, "wareki-showa-55-gappi-fusho.dat", _J, "seinengappi_wareki", None, None,
+           edit(seinengappi="19800000", nengo_code="3", seinengappi_wareki="550000", seinengappi_fusho_code="2",
+                seinengappi_fusho_moji="昭和５５年月日不詳"),
+           "昭和55年月日不詳: 19800000, 年号 3 + 日付 550000, code 2"),
+    Defect(JUKI_DAICHO, "wareki-showa-64-january-hi-fusho.dat", _J, "seinengappi_wareki", None, None,
+           edit(seinengappi="19890100", nengo_code="3", seinengappi_wareki="640100", seinengappi_fusho_code="1",
+                seinengappi_fusho_moji="昭和６４年１月日不詳"),
+           "昭和64年1月日不詳: January 1989 lies in 昭和 (1-7) and 平成 (8-31), so both eras may write it"),
+    Defect(JUKI_DAICHO, "birth-date-nengappi-fusho.dat", _J, "seinengappi", None, None,
+           edit(seinengappi="00000000", nengo_code=None, seinengappi_wareki=None, seinengappi_fusho_code="3",
+                seinengappi_fusho_moji="年月日不詳"), "年月日不詳: 00000000 with code 3 and no 和暦"),
+    Defect(JUKI_DAICHO, "birth-date-fusho-code-2-with-month.dat", 6, "seinengappi_fusho_code",
+           "birth_date.fusho_mismatch", ERROR, edit(seinengappi=Changed("month_may")),
+           "code 2 (月日不詳) on a date whose month is known (YYYY0500)"),
+    Defect(JUKI_DAICHO, "wareki-heisei-31-may-hi-fusho.dat", 5, "seinengappi_wareki", "wareki.mismatch", ERROR,
+           edit(seinengappi="20190500", nengo_code="4", seinengappi_wareki="310500", seinengappi_fusho_code="1",
+                seinengappi_fusho_moji="日不詳"), "平成31年5月 (day unknown): 平成 ended in April, so no such month"),
     Defect(JUKI_DAICHO, "shojo-flag-mismatch.dat", _J, "shojo_flag", "shojo.mismatch", ERROR,
            edit(shojo_flag="1"), "消除フラグ 1 without a 除票異動年月日"),
     Defect(JUKI_DAICHO, "ido-ymd-before-birth.dat", _J, "jumin_ido_ymd", "ido_ymd.before_birth", ERROR,
@@ -188,8 +208,8 @@ JUKI_DAICHO_DEFECTS = [
 ]
 
 HONNIN_KAKUNIN = "honnin_kakunin"
-# clean.dat: 2 外字 in 氏名, 3 国外からの転入, 4 転入 from another city, 5 a 不詳 birth date, 6 外字 in 住所,
-# 7 a 消除 record, 8 born 2026, 9 住民票コードの変更
+# clean.dat: 2 外字 in 氏名, 3 国籍取得 (a child who took Japanese nationality), 4 転入 from another city,
+# 5 a 不詳 birth date, 6 外字 in 住所, 7 a 消除 record, 8 born 2026, 9 住民票コードの変更
 _H = 4
 HONNIN_KAKUNIN_DEFECTS = [
     *_common(HONNIN_KAKUNIN, _H, other=3, number="koshin_jun_bango", ascii_="sosasha_id"),
@@ -260,6 +280,8 @@ SOFUSAKI_DEFECTS = [
            edit(shimei_len=Changed("plus_two")), "氏名 項目長 two bytes too long"),
     Defect(SOFUSAKI, "komoku-len-blank.dat", _S, "shimei_len", "komoku_len.mismatch", ERROR,
            edit(shimei_len=None), "氏名 項目長 left blank"),
+    Defect(SOFUSAKI, "taisho-ninzu-mismatch.dat", _S, "taisho_ninzu", "sofusaki.mailing_mismatch", ERROR,
+           edit(taisho_ninzu=Changed("plus_two")), "対象となる人数 two more than the records of its mailing"),
     Defect(SOFUSAKI, "gaiji-unmapped.dat", _S, "daitai_shimei", "gaiji.unmapped", ERROR,
            edit(daitai_shimei="\ue000", daitai_shimei_len=2), "a 外字 (U+E000) left in 代替文字氏名"),
     Defect(SOFUSAKI, "codec-not-cp932.dat", _S, "shimei_kana", "codec.not_cp932", ERROR,

@@ -28,9 +28,9 @@ def test_rerun_of_a_date_is_byte_identical_and_numbers_do_not_advance(tmp_path):
     before = published(run_dir)
     again = nightly.run_nightly(sample_input("20260402"), "20260402", wd)
     assert published(run_dir) == before and len(before) == 5
-    assert (again.sequence.first, again.sequence.last) == (1, 9)
+    assert (again.sequence.first, again.sequence.last) == (1, 15)
     third = nightly.run_nightly(sample_input("20260403"), "20260403", wd)
-    assert third.sequence.first == 10
+    assert third.sequence.first == 16
 
 
 def test_same_inputs_give_the_same_bytes_in_another_workdir(tmp_path, sample_runs):
@@ -106,13 +106,12 @@ def test_a_corrupted_prior_snapshot_stops_the_run_naming_it(tmp_path, sample_run
 def test_keys_are_checked_unique_and_present_before_a_diff(sample_runs):
     import polars as pl
 
-    from juki.steps.derive import HELD
+    from juki.steps.derive import EXTRA, HELD
     from juki.steps.diff import diff
 
     workdir, _ = sample_runs
     prior = pl.read_parquet(workdir / "runs/nightly/20260402/snapshot.parquet")
-    current = prior.with_columns(pl.lit(None, pl.String).alias("ho30_45_kubun"),
-                                 pl.lit(None, pl.String).alias("zairyu_kikan_manryo_ymd"),
+    current = prior.with_columns(*(pl.lit(None, pl.String).alias(c) for c in EXTRA if c not in prior.columns),
                                  pl.int_range(2, pl.len() + 2).alias("record_no"), pl.lit(False).alias(HELD),
                                  pl.lit(False).alias("_dead"), pl.lit(False).alias("_expired"))
     assert diff(prior, current, "20260403", 9).changes.height == 0  # the same persons: nothing to send

@@ -76,4 +76,5 @@ def test_purge_lists_then_deletes_past_the_policy_and_keeps_the_newest(wd):
     done = run_cli("purge", "--keep", "1", "--yes", "--workdir", wd)
     assert done.code == 0 and "runs/nightly/20260401" in done.out
     assert not (wd / "runs/nightly/20260401").exists() and (wd / "runs/nightly/20260403").exists()
-    assert runlog.entries(wd)[-1]["counts"]["deleted"] == 2
+    assert (wd / "runs/nightly/20260402").exists()  # the run 20260403 was compared with: kept for a rerun
+    assert runlog.entries(wd)[-1]["counts"]["deleted"] == 1

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from juki.jobs import runlog
-from tests.conftest import run_cli
+from tests.conftest import copy_workdir, run_cli
 
 
 @pytest.fixture
@@ -81,3 +81,46 @@ def test_the_head_hash_changes_when_the_end_is_cut(logged):
     rewrite(path, path.read_text().splitlines()[:-1])
     assert runlog.verify(wd)[1] == []  # a cut end alone is invisible to the chain…
     assert runlog.head(wd) != before  # …which is why verify prints the head hash to note elsewhere
+
+
+# The log held against the manifests: each committed run must be in it, so a log deleted, emptied or cut at its end
+# while committed runs exist is caught, even though the chain of what is left is intact.
+
+
+@pytest.fixture
+def committed(sample_runs, tmp_path):
+    wd = copy_workdir(sample_runs[0], tmp_path / "wd")
+    assert run_cli("consistency", "--date", "2026-04-02", "--workdir", wd).code == 0
+    assert run_cli("rerun", "--job", "nightly", "--date", "2026-04-03", "--reason", "x", "--workdir", wd).code == 0
+    return wd, runlog.path_of(wd)
+
+
+def test_a_log_with_every_committed_run_verifies(committed):
+    wd, _ = committed
+    result = run_cli("audit", "verify", "--workdir", wd)
+    assert result.code == 0 and "intact" in result.out, result.out
+
+
+def test_a_deleted_log_is_caught_when_committed_runs_exist(committed):
+    wd, path = committed
+    path.unlink()
+    result = run_cli("audit", "verify", "--workdir", wd)
+    assert result.code == 1 and "NOT intact" in result.out
+    assert "run log is missing" in result.out and "5 committed run(s)" in result.out
+
+
+def test_an_emptied_log_is_caught(committed):
+    wd, path = committed
+    path.write_bytes(b"")
+    result = run_cli("audit", "verify", "--workdir", wd)
+    assert result.code == 1 and "NOT intact" in result.out
+    assert "nightly 20260401" in result.out and "consistency 20260402" in result.out
+
+
+def test_a_log_cut_at_its_end_is_caught(committed):
+    wd, path = committed
+    lines = path.read_text().splitlines()
+    assert runlog.verify(wd)[1] == []
+    rewrite(path, lines[:-1])  # the rerun of 20260403 is gone from the log; what is left still chains
+    result = run_cli("audit", "verify", "--workdir", wd)
+    assert result.code == 1 and "rerun nightly 20260403" in result.out and "not in the run log" in result.out

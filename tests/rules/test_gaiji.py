@@ -15,6 +15,7 @@ from juki.checks.rules import (
     count_gaiji_expr,
     cp932_len,
     cp932_len_expr,
+    daitai_positions_expr,
     gaiji_positions,
     gaiji_positions_expr,
     has_gaiji,
@@ -89,16 +90,40 @@ def test_counts_and_lengths_agree_with_scalar(values: list[str | None]) -> None:
     assert run(gaiji_positions_expr, values) == scalar(gaiji_positions)
 
 
+def test_a_daitai_moji_of_several_characters_shifts_the_positions_after_it() -> None:
+    # A kana reading standing in for a kanji without a printable equivalent takes two positions, and moves the
+    # next 代替文字 one further: the positions are those of the replaced text (items 55/57 of 送付先情報).
+    mapping = {"\ue000": "高", "\ue001": "むら"}
+    assert replace_gaiji("\ue001上\ue000", mapping) == ("むら上高", [1, 2, 4])
+    assert run(lambda e: daitai_positions_expr(e, mapping), ["\ue001上\ue000", "上田", None]) == ["1,2,4", None, None]
+
+
+def test_a_placeholder_stands_in_for_a_gaiji_without_daitai_moji() -> None:
+    mapping = {"\ue000": "高"}
+    assert replace_gaiji("\ue000\ue005木", mapping, "〓") == ("高〓木", [1, 2])
+    assert run(lambda e: replace_gaiji_expr(e, mapping, "〓"), ["\ue000\ue005木"]) == ["高〓木"]
+    assert run(lambda e: daitai_positions_expr(e, mapping, "〓"), ["\ue000\ue005木"]) == ["1,2"]
+
+
 @vector_settings
-@given(st.lists(text, max_size=30), st.dictionaries(st.sampled_from(GAIJI), st.sampled_from(CP932_DOUBLE),
-                                                    max_size=60))
-def test_replacement_agrees_with_scalar(values: list[str], partial: dict[str, str]) -> None:
-    # With a mapping for every 外字 present, both forms give the same text; the positions are gaiji_positions.
+@given(st.lists(text, max_size=30), st.dictionaries(st.sampled_from(GAIJI), st.text(CP932_DOUBLE, min_size=1,
+                                                                                    max_size=3), max_size=60),
+       st.sampled_from([None, "〓", "ゲタ"]))
+def test_replacement_agrees_with_scalar(values: list[str], partial: dict[str, str], placeholder) -> None:
+    # With a mapping for every 外字 present, both forms give the same text and the same positions.
     full = {c: partial.get(c, "〓") for v in values for c in v if c in GAIJI}
     replaced = run(lambda e: replace_gaiji_expr(e, full), values)
-    for v, r in zip(values, replaced, strict=True):
+    where = run(lambda e: daitai_positions_expr(e, full), values)
+    for v, r, w in zip(values, replaced, where, strict=True):
         text_out, positions = replace_gaiji(v, full)
-        assert r == text_out and ",".join(map(str, positions)) == (gaiji_positions(v) or "")
+        assert r == text_out and (w or "") == ",".join(map(str, positions))
+    # A placeholder fills in for what the mapping lacks, the same way in both forms.
+    if placeholder is not None:
+        replaced = run(lambda e: replace_gaiji_expr(e, partial, placeholder), values)
+        where = run(lambda e: daitai_positions_expr(e, partial, placeholder), values)
+        for v, r, w in zip(values, replaced, where, strict=True):
+            text_out, positions = replace_gaiji(v, partial, placeholder)
+            assert r == text_out and (w or "") == ",".join(map(str, positions))
     # With a partial mapping, the scalar raises exactly where the vector result still has a 外字.
     still = run(has_gaiji_expr, run(lambda e: replace_gaiji_expr(e, partial), values))
     for v, has in zip(values, still, strict=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -123,3 +124,72 @@ def test_vector_works_lazily_in_groups_and_on_a_literal() -> None:
     grouped = frame.group_by("g", maintain_order=True).agg(seion_kana_expr(pl.col("k")))
     assert grouped["k"].to_list() == [keys[:2], keys[2:]]
     assert frame.with_columns(s=seion_kana_expr(pl.lit("ｷﾞｮｳ")))["s"].to_list() == ["キヨオ"] * 5
+
+
+# ------------------------------------------------------------------------- the rule table (layouts/rules/seion.toml)
+
+from juki.checks.rules import default_seion_rules, parse_seion_rules  # noqa: E402
+
+TABLE = default_seion_rules()
+SWITCHES = [r.id for r in TABLE.rules if not r.fixed]
+
+
+def test_every_rule_is_named_documented_and_has_its_own_names():
+    for r in TABLE.rules:
+        assert r.name and r.description and r.examples, r.id
+    assert SWITCHES == ["spaces", "vu", "dzu", "wo", "wa", "wi_we", "choon", "o_dan_u"]
+
+
+@pytest.mark.parametrize(("rule_id", "name", "on", "off"),
+                         [(r.id, *e) for r in TABLE.rules for e in r.examples], ids=lambda v: str(v))
+def test_each_rule_on_and_off_with_its_own_names(rule_id, name, on, off):
+    rule = next(r for r in TABLE.rules if r.id == rule_id)
+    with_it = TABLE.choose({} if rule.fixed else {rule_id: True})
+    assert seion_kana(name, with_it) == on
+    assert run(lambda e: seion_kana_expr(e, with_it), [name]) == [on]
+    if not rule.fixed:
+        without = TABLE.choose({rule_id: False})
+        assert seion_kana(name, without) == off
+        assert run(lambda e: seion_kana_expr(e, without), [name]) == [off]
+
+
+choices = st.fixed_dictionaries({}, optional={r: st.booleans() for r in SWITCHES})
+
+
+@vector_settings
+@given(choices, st.lists(plain | kana | special | st.text("ヰヱゐゑ", max_size=4) | st.none(), max_size=40))
+def test_vector_agrees_with_scalar_under_any_choice_of_the_city(chosen, names):
+    rules = TABLE.choose(chosen)
+    keys = [None if n is None else seion_kana(n, rules) for n in names]
+    assert run(lambda e: seion_kana_expr(e, rules), names) == keys
+    assert run(lambda e: seion_kana_expr(e.alias("x"), rules), names) == keys
+
+
+@pytest.mark.parametrize("choice", [{"dakuten": False}, {"no_such_rule": True}, {"choon": "no"}])
+def test_a_fixed_or_unknown_rule_cannot_be_switched(choice):
+    with pytest.raises(ValueError, match="seion"):
+        TABLE.choose(choice)
+
+
+@pytest.mark.parametrize("text", [
+    '[[rule]]\nid = "x"\nkind = "magic"\n',  # no such kind
+    '[[rule]]\nid = "x"\nkind = "map"\nmap = { "ab" = "c" }\n',  # a map rule's keys are characters
+    '[[rule]]\nid = "a"\nkind = "after"\nafter = "ト"\nmap = { "ウ" = "オ" }\n[[rule]]\nid = "b"\nkind = "map"\n',
+    '[[rule]]\nid = "a"\nkind = "map"\n[[rule]]\nid = "a"\nkind = "map"\n',  # repeated id
+])
+def test_bad_rule_tables_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_seion_rules(text)
+
+
+def test_a_city_chooses_in_city_toml(tmp_path):
+    from juki.city import load_config
+
+    base = (Path(__file__).resolve().parents[1] / "defects" / "city.toml").read_text(encoding="utf-8")
+    path = tmp_path / "city.toml"
+    path.write_text(base + "\n[seion]\nchoon = false\nwi_we = true\n", encoding="utf-8")
+    rules = load_config(path).seion
+    assert seion_kana("ヱリー", rules) == "エリー" and seion_kana("ヱリー") == "ヱリ"
+    path.write_text(base + "\n[seion]\ndakuten = false\n", encoding="utf-8")
+    with pytest.raises(Exception, match="dakuten"):
+        load_config(path)

@@ -165,7 +165,7 @@ def test_bad_tables_are_rejected(tmp_path: Path, text: str) -> None:
         ("20240229", True, False), ("20230229", False, False), ("19801231", True, False),
         ("19800000", False, True), ("19800500", False, True), ("19801200", False, True),
         ("19800015", False, False), ("19801300", False, False), ("19801301", False, False),
-        ("00000000", False, False), ("00000101", False, False), ("00010101", True, False),
+        ("00000000", False, True), ("00000101", False, False), ("00010101", True, False),
         ("99991231", True, False), ("1980010", False, False), ("198001011", False, False),
         ("1980-1-1", False, False), ("１９８００１０１", False, False), ("", False, False),
     ],

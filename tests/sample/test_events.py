@@ -10,6 +10,7 @@ import polars as pl
 
 from juki.sample import generate
 from juki.sample.events import KINDS
+from juki.sample.rare import NEED_HISTORY, RARE_KINDS
 from tests.sample.conftest import SPEC
 
 
@@ -19,17 +20,21 @@ def _day(city, d: int) -> tuple[pl.DataFrame, pl.DataFrame, str]:
 
 
 def _touched(df: pl.DataFrame, ymd: str, code: str) -> pl.DataFrame:
-    return df.filter((pl.col("jumin_ido_ymd") == ymd) & (pl.col("ido_jiyu") == code))
+    """Persons the event ``code`` touched that day: every event records the day in 住民届出年月日 (a correction or a
+    withdrawal keeps the 住民異動年月日 of the last real 異動)."""
+    return df.filter((pl.col("jumin_todoke_ymd") == ymd) & (pl.col("ido_jiyu") == code))
 
 
 def test_every_event_kind_happens_on_every_following_day(city):
+    """…but a 転出取消 or a 記載の回復, which need someone removed on an earlier day: from the second day on."""
     text = (files("juki.layouts") / "codes" / "ido_jiyu.csv").read_text(encoding="utf-8")
-    table = {r["code"]: r["name"] for r in csv.DictReader(text.splitlines())}
+    table = {r["code"]: r["name"] for r in csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#"))}
     for d in range(1, len(city.days)):
         _, today, ymd = _day(city, d)
         for code, name in KINDS.items():
             assert table[code] == name
-            assert _touched(today, ymd, code).height >= 1, (ymd, name)
+            if d > 1 or code not in NEED_HISTORY:
+                assert _touched(today, ymd, code).height >= 1, (ymd, name)
             assert city.days[d].events[code] == _touched(today, ymd, code).height
 
 
@@ -54,7 +59,7 @@ def test_kojin_bango_change_gives_a_number_never_used_before(city):
 def test_untouched_persons_keep_their_record_byte_for_byte(city):
     for d in range(1, len(city.days)):
         _, today, ymd = _day(city, d)
-        touched = set(today.filter(pl.col("jumin_ido_ymd") == ymd)["shikibetsu_bango"])
+        touched = set(today.filter(pl.col("jumin_todoke_ymd") == ymd)["shikibetsu_bango"])
         old, new = city.raw_records(d - 1), city.raw_records(d)
         kept = [k for k in old if k not in touched]
         assert len(kept) > 0.9 * len(old)
@@ -113,6 +118,31 @@ def test_moving_house_moves_the_whole_household_and_keeps_the_old_address(city):
 
 def test_change_rate_sets_the_share_of_persons_changed_per_day(tmp_path):
     days = generate(tmp_path, replace(SPEC, residents=3000, days=2, change_rate=0.01))
-    total = sum(days[1].events.values())
-    assert 0.006 * 3000 <= total <= 0.015 * 3000
-    assert min(days[1].events.values()) >= 1
+    common = {k: v for k, v in days[1].events.items() if k not in RARE_KINDS}
+    assert 0.006 * 3000 <= sum(common.values()) <= 0.015 * 3000
+    assert min(v for k, v in days[1].events.items() if k not in NEED_HISTORY) >= 1
+    assert sum(days[1].events[k] for k in RARE_KINDS) <= len(RARE_KINDS) + 3  # rare stays rare
+
+
+def test_rare_kinds_change_what_their_rule_says(city):
+    before, today, ymd = _day(city, 2)
+    pair = today.join(before, on="shikibetsu_bango", suffix="_b")
+    touched = pair.filter(pl.col("jumin_todoke_ymd") == ymd)
+    abroad = touched.filter(pl.col("ido_jiyu") == "24")
+    assert (abroad["shojo_flag"] == "1").all() and abroad["tenshutsu_jusho_code"].null_count() == abroad.height
+    assert abroad["tenshutsu_jusho"].null_count() == 0
+    for code, undone in (("51", ("21", "24")), ("17", ("23",))):  # back as before, the day of the 取消 recorded
+        back = touched.filter(pl.col("ido_jiyu") == code)
+        assert (back["shojo_flag"] == "0").all() and back["ido_jiyu_b"].is_in(list(undone)).all()
+        assert (back["juminhyo_code"] == back["juminhyo_code_b"]).all()
+        assert back["johyo_ido_ymd"].null_count() == back.height
+    for code in ("38", "39"):  # 帰化・国籍取得: Japanese now, same numbers
+        kika = touched.filter(pl.col("ido_jiyu") == code)
+        assert (kika["jumin_shubetsu_b"] == "20").all() and (kika["jumin_shubetsu"] == "10").all()
+        assert (kika["juminhyo_code"] == kika["juminhyo_code_b"]).all()
+        assert (kika["kojin_bango"] == kika["kojin_bango_b"]).all()
+        assert kika["kokuseki_code"].null_count() == kika.height
+    lost = touched.filter(pl.col("ido_jiyu") == "40")
+    assert (lost["jumin_shubetsu"] == "20").all() and (lost["ho30_45_kubun"] == "6").all()
+    fixed = touched.filter(pl.col("ido_jiyu") == "33")
+    assert (fixed["seinengappi"] < fixed["seinengappi_b"]).all() and (fixed["jumin_ido_ymd"] != ymd).all()

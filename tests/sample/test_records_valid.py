@@ -14,7 +14,9 @@ from juki.checks.rules import (
     is_valid_expr,
     juminhyo_code_is_valid_expr,
     kojin_bango_is_valid_expr,
+    wareki_fusho_to_ymd_expr,
     wareki_to_ymd_expr,
+    ymd_fits_expr,
     ymd_is_fusho_expr,
     ymd_is_valid_expr,
 )
@@ -66,15 +68,24 @@ def test_wareki_agrees_with_seinengappi(city):
     assert known.select(ymd_is_valid_expr(pl.col("seinengappi")).all()).item()
 
 
-def test_fusho_birth_dates_are_foreign_explained_and_without_wareki(city):
-    fusho = _all(city).filter(pl.col("seinengappi_fusho_code") != "0")
-    assert fusho.height > 0
+def test_every_fusho_form_appears_and_fits_its_code(city):
+    """日不詳 and 月日不詳 of foreign residents (西暦 only), 年月日不詳 (00000000), and old Japanese records with a 不詳
+    date in 和暦 (昭和55年月日不詳 = 3 + 550000): each at least once, each fitting its code in 西暦 and 和暦."""
+    fusho = _all(city).filter(pl.col("seinengappi_fusho_code") != "0").unique("shikibetsu_bango")
     assert fusho.select(ymd_is_fusho_expr(pl.col("seinengappi")).all()).item()
-    assert set(fusho["shimei_kubun"]) == {"2"}
-    assert fusho["nengo_code"].null_count() == fusho.height == fusho["seinengappi_wareki"].null_count()
-    for code, moji, pattern in (("1", "日不詳", r"^\d{6}00$"), ("2", "月日不詳", r"^\d{4}0000$")):
-        rows = fusho.filter(pl.col("seinengappi_fusho_code") == code)
+    assert fusho.select(ymd_fits_expr(pl.col("seinengappi"), pl.col("seinengappi_fusho_code")).all()).item()
+    foreign = fusho.filter(pl.col("shimei_kubun") != "1")
+    assert set(foreign["seinengappi_fusho_code"]) == {"1", "2", "3"}
+    assert foreign["nengo_code"].null_count() == foreign.height == foreign["seinengappi_wareki"].null_count()
+    for code, moji, pattern in (("1", "日不詳", r"^\d{6}00$"), ("2", "月日不詳", r"^\d{4}0000$"),
+                                ("3", "年月日不詳", r"^00000000$")):
+        rows = foreign.filter(pl.col("seinengappi_fusho_code") == code)
         assert (rows["seinengappi_fusho_moji"] == moji).all() and rows["seinengappi"].str.contains(pattern).all()
+    old = fusho.filter((pl.col("shimei_kubun") == "1") & pl.col("nengo_code").is_not_null())
+    assert set(old["seinengappi_fusho_code"]) == {"1", "2"}
+    back = old.select(wareki_fusho_to_ymd_expr(pl.col("nengo_code"), pl.col("seinengappi_wareki"))).to_series()
+    assert (back == old["seinengappi"]).all()
+    assert old["seinengappi_fusho_moji"].str.contains("^(明治|大正|昭和|平成|令和).+年.*月日不詳$").all()
 
 
 def test_code_fields_hold_codes_of_their_tables(city):

@@ -91,7 +91,7 @@ def test_a_well_formed_04_code_of_no_municipality_fails_as_unknown():
 
 
 def test_every_code_of_the_list_has_a_right_check_digit():
-    """All 1,963: the list and the rule agree (DESIGN.md §3, verified there once; kept true here)."""
+    """All 1,963: the list and the rule agree (docs/DOMAIN.md, Identifiers; kept true here)."""
     codes = _codes()["code"].to_list()
     assert len(codes) == 1963
     assert all(dantai_code_check_digit(c[:5]) == int(c[5]) for c in codes)

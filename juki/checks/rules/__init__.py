@@ -21,12 +21,24 @@ from juki.checks.rules.checkdigit import (
     kojin_bango_is_valid,
     kojin_bango_is_valid_expr,
 )
+from juki.checks.rules.fusho import (
+    FushoCode,
+    FushoCodes,
+    default_fusho_codes,
+    wareki_fusho_to_ymd,
+    wareki_fusho_to_ymd_expr,
+    ymd_fits,
+    ymd_fits_expr,
+    ymd_is_fusho,
+    ymd_is_fusho_expr,
+)
 from juki.checks.rules.gaiji import (
     UnmappedGaiji,
     count_gaiji,
     count_gaiji_expr,
     cp932_len,
     cp932_len_expr,
+    daitai_positions_expr,
     gaiji_positions,
     gaiji_positions_expr,
     has_gaiji,
@@ -36,6 +48,7 @@ from juki.checks.rules.gaiji import (
     replace_gaiji_expr,
 )
 from juki.checks.rules.seion import seion_kana, seion_kana_expr
+from juki.checks.rules.seion_table import SeionRule, SeionRules, default_seion_rules, parse_seion_rules
 from juki.checks.rules.wareki import (
     Era,
     Eras,
@@ -45,8 +58,6 @@ from juki.checks.rules.wareki import (
     load_eras,
     wareki_to_date,
     wareki_to_ymd_expr,
-    ymd_is_fusho,
-    ymd_is_fusho_expr,
     ymd_is_valid,
     ymd_is_valid_expr,
 )
@@ -77,11 +88,23 @@ __all__ = [
     "load_eras",
     "wareki_to_date",
     "wareki_to_ymd_expr",
-    "ymd_is_fusho",
-    "ymd_is_fusho_expr",
     "ymd_is_valid",
     "ymd_is_valid_expr",
+    # fusho
+    "FushoCode",
+    "FushoCodes",
+    "default_fusho_codes",
+    "wareki_fusho_to_ymd",
+    "wareki_fusho_to_ymd_expr",
+    "ymd_fits",
+    "ymd_fits_expr",
+    "ymd_is_fusho",
+    "ymd_is_fusho_expr",
     # seion
+    "SeionRule",
+    "SeionRules",
+    "default_seion_rules",
+    "parse_seion_rules",
     "seion_kana",
     "seion_kana_expr",
     # gaiji
@@ -90,6 +113,7 @@ __all__ = [
     "count_gaiji_expr",
     "cp932_len",
     "cp932_len_expr",
+    "daitai_positions_expr",
     "gaiji_positions",
     "gaiji_positions_expr",
     "has_gaiji",

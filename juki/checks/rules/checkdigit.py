@@ -2,8 +2,13 @@
 
 All three identifiers end in a modulus-11 check digit computed from fixed weights; they differ only in the
 weights and in what a remainder of 0 or 1 turns into. So there is one mechanism, `CheckDigitRule`, and the
-three identifiers are instances of it. The 住民票コード rule is set by 総務省告示 and its remainder handling
-is not public: a city configures it (`JUMINHYO_CODE_DEFAULT` is our best public guess, see DESIGN.md §3).
+three identifiers are instances of it.
+
+What is known of each (docs/DOMAIN.md, Identifiers): the 個人番号 formula is 総務省令第85号第5条; the 団体コード's
+is JIS X 0401/0402's, checked on all 1,963 codes. The 住民票コード's is set by 平成14年総務省告示第436号 under
+住民基本台帳法施行規則第1条第2号: published in the 官報, but its text was not available to this project, so the
+formula is not confirmed. `JUMINHYO_CODE_DEFAULT` is a guess (the 個人番号 rule extended to ten digits), a city
+configures the real one in city.toml, and a mismatch is only a warning until the city declares its rule strict.
 
 Every rule exists twice: a scalar function (plain Python, easy to read, used by the property tests) and a
 vectorised polars expression (used by the pipeline). Identifiers are strings throughout: leading zeros are
@@ -51,7 +56,8 @@ class CheckDigitRule:
 
 KOJIN_BANGO = CheckDigitRule((6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2), "kojin_bango", "個人番号")
 DANTAI_CODE = CheckDigitRule((6, 5, 4, 3, 2), "jis", "地方公共団体コード")
-# The 個人番号 weights are 2..7 repeating from the right; extended to 10 digits they read 5,4,3,2,7,6,5,4,3,2.
+# Unconfirmed (see above): the 個人番号 weights, 2..7 repeating from the right, extended to 10 digits
+# (5,4,3,2,7,6,5,4,3,2), with the 個人番号's remainder handling.
 JUMINHYO_CODE_DEFAULT = CheckDigitRule((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), "kojin_bango", "住民票コード")
 
 
@@ -162,7 +168,7 @@ def dantai_code_is_valid_expr(e: pl.Expr) -> pl.Expr:
 
 
 def juminhyo_code_is_valid(s: str, rule: CheckDigitRule = JUMINHYO_CODE_DEFAULT) -> bool:
-    """True for an 11-digit 住民票コード under `rule` (configurable: the official rule is not public)."""
+    """True for an 11-digit 住民票コード under `rule` (configurable: 告示第436号's formula is not confirmed here)."""
     return is_valid(s, rule)
 
 

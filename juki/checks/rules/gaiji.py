@@ -1,13 +1,15 @@
 """外字 (user-defined characters) and CP932 byte lengths of decoded text.
 
 A city's names contain 外字: characters it defined itself in the CP932 user area F040–F9FC, which Python's
-cp932 codec maps to Unicode U+E000–U+E757 (a verified round trip, DESIGN.md §4). Files to J-LIS carry a
-外字数 (count), a 外字フラグ and a byte length per kanji field, and J-LIS cannot print a 外字, so each one
-is replaced by its 代替文字 from a city-maintained table, recording which character positions were replaced.
+cp932 codec maps to Unicode U+E000–U+E757 (a round trip checked by tests/rules/test_gaiji.py; docs/DOMAIN.md,
+文字). Files to J-LIS carry a 外字数 (count), a 外字フラグ and a byte length per kanji field, and J-LIS cannot print
+a 外字, so each one is replaced by its 代替文字 from a city-maintained table, recording which character positions
+of the replaced text hold 代替文字. A 代替文字 may be more than one character (a kana reading stands in for a kanji
+that has no printable equivalent), so those positions are counted in the replaced text, not in the original.
 
 Byte lengths are CP932 bytes because fixed-width layouts count bytes, not characters. `cp932_len_expr`
 counts them without encoding: one byte for the characters Python's cp932 writes as one byte, two for all
-others. DESIGN.md says only U+0000–U+007F and half-width katakana U+FF61–U+FF9F are one byte; Python's
+others. CP932 itself has ASCII U+0000–U+007F and half-width katakana U+FF61–U+FF9F as one byte; Python's
 codec (the reference, since `cp932_len` is defined by it) also writes U+0080 as 0x80 and U+F8F0–U+F8F3
 as 0xA0, 0xFD–0xFF, so those count as one byte too. Text that cp932 cannot encode is the codec's concern
 (it rejects the record); here `cp932_len` raises and the vector form counts such a character as two bytes.
@@ -80,21 +82,24 @@ def cp932_len(s: str) -> int:
     raise ValueError(f"cp932_len: character at position {position} is not in CP932")
 
 
-def replace_gaiji(s: str, mapping: Mapping[str, str]) -> tuple[str, list[int]]:
-    """Replace every 外字 by its 代替文字; return the text and the 1-based positions replaced.
+def replace_gaiji(s: str, mapping: Mapping[str, str], placeholder: str | None = None) -> tuple[str, list[int]]:
+    """Replace every 外字 by its 代替文字; return the text and the 1-based positions, in the returned text, of every
+    character that stands for a 外字 (all of a 代替文字 of several characters: "\ue001上" with "むら" gives [1, 2]).
 
-    Positions are character positions in the input `s` (the same in the output when every 代替文字 is one
-    character, the usual case). Raises UnmappedGaiji at the first 外字 without a mapping.
+    A 外字 without a mapping raises UnmappedGaiji (at its position in `s`), or, given a ``placeholder``, is
+    replaced by it (the city's choice of what J-LIS prints for a character it has no 代替文字 for).
     """
     _check_mapping(mapping)
     out: list[str] = []
     positions: list[int] = []
     for i, ch in enumerate(s, start=1):
         if GAIJI_FIRST <= ch <= GAIJI_LAST:
-            if ch not in mapping:
+            if ch not in mapping and placeholder is None:
                 raise UnmappedGaiji(i)
-            out.append(mapping[ch])
-            positions.append(i)
+            stand_in = mapping.get(ch, placeholder or "")
+            start = sum(map(len, out))
+            positions.extend(range(start + 1, start + len(stand_in) + 1))
+            out.append(stand_in)
         else:
             out.append(ch)
     return "".join(out), positions
@@ -135,14 +140,31 @@ def cp932_len_expr(e: pl.Expr) -> pl.Expr:
     return ((e.str.len_chars() + e.str.len_bytes()).cast(pl.Int64) + correction).floordiv(2).cast(pl.UInt32)
 
 
-def replace_gaiji_expr(e: pl.Expr, mapping: Mapping[str, str]) -> pl.Expr:
-    """Vector twin of `replace_gaiji`'s text. An unmapped 外字 is left in place (a vector cannot raise per
-    row): find those rows with `has_gaiji_expr` on the result, which is exact because 代替文字 hold no 外字.
-    """
+def _stand_ins(mapping: Mapping[str, str], placeholder: str | None) -> dict[str, str]:
+    """What each 外字 becomes: its 代替文字, else the placeholder (every 外字 of the area, when there is one)."""
     _check_mapping(mapping)
-    if not mapping:
-        return e
-    return e.str.replace_many(dict(mapping))
+    if placeholder is None:
+        return dict(mapping)
+    return {chr(c): mapping.get(chr(c), placeholder) for c in range(ord(GAIJI_FIRST), ord(GAIJI_LAST) + 1)}
+
+
+def replace_gaiji_expr(e: pl.Expr, mapping: Mapping[str, str], placeholder: str | None = None) -> pl.Expr:
+    """Vector twin of `replace_gaiji`'s text. Without a placeholder an unmapped 外字 is left in place (a vector
+    cannot raise per row): find those rows with `has_gaiji_expr` on the result, which is exact because 代替文字
+    hold no 外字.
+    """
+    table = _stand_ins(mapping, placeholder)
+    return e.str.replace_many(table) if table else e
+
+
+def daitai_positions_expr(e: pl.Expr, mapping: Mapping[str, str], placeholder: str | None = None) -> pl.Expr:
+    """Vector twin of `replace_gaiji`'s positions, as "1,2,4"; null when the value has no 外字 (or is null).
+
+    Each 外字 becomes as many 外字 as its stand-in has characters (one pass, so a replacement is never replaced
+    again), and the positions of the 外字 in that text are the answer; an unmapped 外字 left in place (no
+    placeholder) counts as one position."""
+    table = {g: GAIJI_FIRST * len(v) for g, v in _stand_ins(mapping, placeholder).items()}
+    return gaiji_positions_expr(e.str.replace_many(table) if table else e)
 
 
 def gaiji_positions_expr(e: pl.Expr) -> pl.Expr:

@@ -1,4 +1,4 @@
-"""和暦 (era dates) ↔ 西暦, and checks for raw YYYYMMDD dates including 不詳 (partly unknown) dates.
+"""和暦 (era dates) ↔ 西暦, and the check of a raw YYYYMMDD date (不詳 dates: juki/checks/rules/fusho.py).
 
 The register stores dates as an era code plus YYMMDD (年 01 is 元年). The era table is data, not code:
 `layouts/codes/nengo.csv` (code,name,first_day,source), installed as `juki.layouts`, so the next era is
@@ -121,20 +121,9 @@ def ymd_is_valid(s: str) -> bool:
     return True
 
 
-def ymd_is_fusho(s: str) -> bool:
-    """True for a 不詳 date: real year, day 00, month 00–12 (19800000, 19800500).
-
-    Month 00 with a nonzero day (19800015) is not 不詳 but invalid: a day is never known without its month.
-    """
-    if not _is_ascii_digits(s, 8):
-        return False
-    return int(s[:4]) >= 1 and int(s[4:6]) <= 12 and int(s[6:]) == 0
-
-
 # ---------------------------------------------------------------------------------------------- vector
 
 _COMMON_MMDD = [m * 100 + d for m in range(1, 13) for d in range(1, monthrange(2001, m)[1] + 1)]  # 0229 aside
-_FUSHO_MMDD = [m * 100 for m in range(13)]  # MM00, MM 00-12
 _SPAN = 10**6  # lookup key of a 和暦 date: era index · _SPAN + YYMMDD
 
 
@@ -157,12 +146,6 @@ def ymd_is_valid_expr(e: pl.Expr) -> pl.Expr:
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     real = (y >= 1) & (mmdd.is_in(_COMMON_MMDD) | ((mmdd == 229) & leap))
     return _null_safe(e, shape & real.fill_null(False))
-
-
-def ymd_is_fusho_expr(e: pl.Expr) -> pl.Expr:
-    """Vector twin of `ymd_is_fusho`; null in gives null out."""
-    shape, x = _digits(e, 8)
-    return _null_safe(e, shape & ((x >= 10000) & (x % 10000).is_in(_FUSHO_MMDD)).fill_null(False))
 
 
 @lru_cache(maxsize=8)
