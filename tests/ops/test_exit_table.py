@@ -23,7 +23,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 def documented() -> dict[str, set[int]]:
     table = {}
     for line in README.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"\| `juki (\w+)(?: (list|show|verify|check|nightly|reconcile))?[^|]*\|[^|]*\| ([0-2](?:, [0-2])*) \|$", line)
+        m = re.match(r"\| `juki (\w+)(?: (list|show|verify|check|nightly|reconcile))?[^|]*\|[^|]*\| "
+                     r"([0-2](?:, [0-2])*) \|$", line)
         if m:
             table[" ".join(p for p in m.groups()[:2] if p)] = {int(c) for c in m.group(3).split(", ")}
     return table
