@@ -35,13 +35,13 @@ CHILD = textwrap.dedent("""
 
     if where == "mid_output":
         original = jobs.write_output
-        def write_output(staging, name, *rest):
+        def write_output(staging, name, *rest, **options):
             if name.startswith("sofusaki"):
                 from juki import storage
                 with storage.atomic_output(staging / name) as sink:
                     sink.write(b"1SOFU partial")
                     pause()
-            return original(staging, name, *rest)
+            return original(staging, name, *rest, **options)
         jobs.write_output = write_output
     if where == "mid_commit":
         def commit(self, staging, job, date):

@@ -1,6 +1,6 @@
 """Every file a run writes is byte-identical when the night is run again, and again after a kill -9 in the middle
-of a rerun: outputs, snapshot, held.csv, rejects.csv, report.html, and the manifest (all but when and why the
-rerun was made)."""
+of a rerun: outputs, snapshot, held.csv, rejects.csv, report.html and the manifest, all but when and why the
+rerun was made (the manifest's finished_at and rerun, the report's lines marked data-run-only)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import pytest
 from juki.checks.policy import Policy
 from juki.jobs.nightly import run_nightly
 from juki.jobs.rerun import rerun
+from tests.conftest import same_run_bytes
 from tests.ops.planted import inbox, plant_bad_kojin_bango, plant_held
 
 DAY0, DAY1 = "20260401", "20260402"
@@ -27,7 +28,7 @@ def run_folder(run_dir: Path) -> dict[str, bytes]:
     out = {}
     for path in sorted(run_dir.rglob("*")):
         if path.is_file():
-            data = path.read_bytes()
+            data = same_run_bytes(path)
             if path.name == "manifest.json":
                 manifest = json.loads(data)
                 data = json.dumps({k: v for k, v in manifest.items() if k not in RERUN_ONLY}, sort_keys=True).encode()
