@@ -59,6 +59,13 @@ SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 DAYS = ["20260401", "20260402", "20260403"]
 
 
+def sample_changes(day: str) -> int:
+    """How many changes the generator made on ``day`` (sample.json, written by ``juki sample``): one 更新通知 each."""
+    import json
+    registers = json.loads((SAMPLE / "sample.json").read_text(encoding="utf-8"))["registers"]
+    return sum(next(r for r in registers if r["file"] == f"juki_daicho_{day}.dat")["events"].values())
+
+
 def sample_input(day: str) -> str:
     return str(SAMPLE / f"juki_daicho_{day}.dat")
 

@@ -139,6 +139,7 @@ JA: dict[str, str] = {
     "yubin_bango.length": "郵便番号が7桁ではありません",
     "kojin_bango.duplicate_active": "消除されていない別のレコードと個人番号が重複しています",
     "gaiji.unmapped": "外字に対応する代替文字が代替文字表（daitai_moji.csv）にありません",
+    "sofusaki.mailing_mismatch": "同じ送付先管理番号のレコードで、対象となる人数または送付先が食い違っています",
     "ido.unexplained": "異動事由で説明できない変更です",
 }
 

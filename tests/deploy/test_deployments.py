@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from tests.conftest import sample_changes
 from tests.deploy.conftest import LATE_DAY, POOL, PROJECT, SAMPLE, PrefectStack
 from tests.deploy.test_systemd import INSTALL, env_file, exec_start
 from tests.nightly.test_side_doors import personal_values, scan
@@ -140,7 +141,7 @@ def test_nightly_runs_complete_with_their_counts_artifact(prefect_stack, nightly
         assert run["state"]["type"] == "COMPLETED", prefect_stack.explain(run)
     counts = prefect_stack.artifact("nightly-counts", nightly_runs["2026-04-02"]["id"])
     m = manifest(prefect_stack, "nightly", "20260402")
-    assert counts["notices"] == m["notices"] == 9
+    assert counts["notices"] == m["notices"] == sample_changes("20260402")
     assert counts["sofusaki"] == m["sofusaki_records"] == 3
     assert counts["records"] == m["read"]["records"] > 0
     assert m["run"]["input"] == str(prefect_stack.inbox / "juki_daicho_20260402.dat")  # $JUKI_INBOX at run time
