@@ -41,6 +41,7 @@ class JukiError(Exception):
     """Base class: a problem explained to the operator; the CLI prints ``str(error)`` and exits with ``exit_code``."""
 
     exit_code = EXIT_UNUSABLE
+    kind = "unusable"  # what a failed run's record says happened (FailedRecord.kind): one word per subclass
 
     def __init__(self, reason: str, where: Where | None = None):
         self.reason = reason
@@ -86,6 +87,7 @@ class RecordsRejected(JukiError):
     """Some records break a rule; the details are reject rows (record, field, rule), never values."""
 
     exit_code = EXIT_REJECTED
+    kind = "rejected"
 
     def __init__(self, reason: str, rejects=None, where: Where | None = None):
         self.rejects = rejects
@@ -96,3 +98,4 @@ class UsageError(JukiError):
     """The command was called wrongly (missing approval, bad date…)."""
 
     exit_code = EXIT_UNUSABLE
+    kind = "usage"

@@ -29,6 +29,8 @@ SETTLE_SECONDS = 2.0  # a file whose size holds still this long is taken as comp
 class NotArrived(InputUnusable):
     """The day's input was not there by the deadline: nothing was processed."""
 
+    kind = "late"
+
 
 def expected_input(input: str | None, business_date: str) -> str:
     """The input of a business date: ``input`` (which may hold ``{date}``, YYYYMMDD), else the inbox's file

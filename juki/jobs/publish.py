@@ -112,7 +112,8 @@ def failures_recorded(wd: Workdir, job: str, business_date: str, rerun: Rerun | 
         raise  # committed: not a failure of the run
     except BaseException as e:
         reason = str(e) if isinstance(e, JukiError) else f"{type(e).__name__} (details withheld)"
-        record = FailedRecord(job=job, business_date=business_date, finished_at=now_utc(),
+        kind = e.kind if isinstance(e, JukiError) else "internal"
+        record = FailedRecord(job=job, business_date=business_date, finished_at=now_utc(), kind=kind,
                               operator=runinfo.operator(), code_version=runinfo.code_version(),
                               error=reason.splitlines()[0], rerun=rerun)
         try:

@@ -140,6 +140,8 @@ class FailedRecord(_Run):
     job: Literal["nightly", "consistency"]
     status: Literal["failed"] = "failed"
     error: str
+    # what happened, in one word (JukiError.kind): the report's headline and what to do follow from it
+    kind: Literal["late", "rejected", "usage", "unusable", "internal"] = "unusable"
 
     def counts(self) -> dict[str, int]:
         return {}

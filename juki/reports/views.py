@@ -150,26 +150,21 @@ def consistency(record: ConsistencyRecord) -> dict:
                  steps, facts=facts, tables=[_outputs(record)], input=record.read.input)
 
 
-FAILURES = (  # (words in the run's error line, what happened, what to do), first match wins
-    ("has not arrived", "入力ファイルが期限までに届きませんでした。",
+# A failed run's kind: (what happened, what to do). A run refused before it starts (another one in progress, a date
+# older than the last) leaves no failed run: its one line is all there is.
+FAILURES = {
+    "late": ("入力ファイルが期限までに届きませんでした。",
      "既存住基システムがその日のファイルを出力したか確認し、届いたら同じ業務日付で日次処理を実行してください"
      "（Prefect の nightly で Run、または juki nightly --date）。"),
-    ("more than the policy allows", "誤りのあるレコードが許容数を超えたため、何も送付していません。",
+    "rejected": ("誤りのあるレコードが許容数を超えたため、何も送付していません。",
      "このフォルダの rejects.csv で規則とレコード番号を確認し、既存住基システムで修正したファイルで"
      "再実行してください。"),
-    ("in progress", "同じ処理が実行中だったため、開始しませんでした。",
-     "実行中の処理が終わってから、同じ業務日付で再実行してください。"),
-    ("older than the last processed", "最後に処理した日より前の業務日付です。",
-     "過去の日付を処理し直すときは juki rerun（Prefect の rerun）を使ってください。"),
-)
+}
 
 
 def failed(record: FailedRecord, folder: Path) -> dict:
-    what, todo = "処理を中止しました。", "下の詳細を確認し、原因を取り除いてから同じ業務日付で再実行してください。"
-    for words, happened, step in FAILURES:
-        if words in record.error:
-            what, todo = happened, step
-            break
+    what, todo = FAILURES.get(record.kind, ("処理を中止しました。",
+                                            "下の詳細を確認し、原因を取り除いてから同じ業務日付で再実行してください。"))
     rejects = read_rejects(folder / "rejects.csv")
     tables = [rules_table(rejects, LAYOUTS)] if rejects is not None else []
     title = f"{JOB_TITLES.get(record.job, record.job)}の失敗 {japanese_date(record.business_date)}"

@@ -80,6 +80,7 @@ def test_the_consistency_report_is_its_own(reports, rendered):
 def test_the_failed_report_says_why_and_which_rules(reports, rendered):
     record = read_record(reports["failed"].with_name("manifest.json"))
     text = rendered["failed"].text
+    assert record.kind == "rejected"
     assert "誤りのあるレコードが許容数を超えたため、何も送付していません。" in text and record.error in text
     rejects = read_rejects(reports["failed"].with_name("rejects.csv"))
     for rule, n in rejects.group_by("rule").len().iter_rows():
@@ -91,6 +92,7 @@ def test_a_file_that_did_not_arrive_has_a_report_saying_so(tmp_path):
         await_input(tmp_path / "wd", "20260405", str(tmp_path / "inbox" / "juki_daicho_20260405.dat"), 0,
                     report=write_report)
     page = tmp_path / "wd" / "failed" / "nightly-20260405" / "report.html"
+    assert read_record(page.with_name("manifest.json")).kind == "late"  # the headline follows the kind, not words
     text = chromium.inspect(page).text
     assert "入力ファイルが期限までに届きませんでした。" in text and "juki_daicho_20260405.dat has not arrived" in text
     assert "2026年4月5日" in text
