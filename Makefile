@@ -47,9 +47,12 @@ lint: install
 screenshots: install system-deps
 	$(BIN)/python docs/make_screenshots.py
 
+# Every benchmark, then benchmarks/RESULTS.md and docs/SCALE.md from their JSON. BEFORE: the commit whose CLI the
+# codec figures are compared with in the same run (the last one before the compiled codec).
+BEFORE ?= 45000d7
 bench: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[bench]'
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --before $(BEFORE)
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache .hypothesis

@@ -1,6 +1,7 @@
 """Run every benchmark, then write RESULTS.md from results/*.json.
 
-    python benchmarks/run.py            # all (about 15 minutes and 20 GB of scratch data in benchmarks/.data)
+    python benchmarks/run.py            # all (about 30 minutes and 20 GB of scratch data in benchmarks/.data)
+    python benchmarks/run.py --before 45000d7   # …and the codec's CLI figures of that commit, in the same run
     python benchmarks/run.py --report   # only rewrite RESULTS.md from the committed JSON
 """
 
@@ -172,9 +173,13 @@ def codec_section(codec: dict) -> list[str]:
 
 
 def main() -> None:
+    """``--before REV``: the codec benchmark also runs the CLI of commit REV on the same file, for a before/after
+    in the same run (`make bench` gives the commit before the compiled codec)."""
     if "--report" not in sys.argv:
+        before = sys.argv[sys.argv.index("--before") + 1:][:1] if "--before" in sys.argv else []
         for bench in BENCHES:
-            subprocess.run([sys.executable, str(HERE / bench)], check=True)
+            extra = ["--before", *before] if before and bench == "bench_codec.py" else []
+            subprocess.run([sys.executable, str(HERE / bench), *extra], check=True)
     (HERE / "RESULTS.md").write_text(report(), encoding="utf-8")
     import scale  # noqa: PLC0415 - beside this script
 

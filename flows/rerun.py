@@ -13,10 +13,11 @@ from juki.reports import write_report
 @juki_flow
 def rerun(job: str, date: str, reason: str, workdir: str | None = None, force: bool = False) -> dict:
     """Run ``job`` (nightly or consistency) for the past business ``date`` (YYYY-MM-DD) again, from the inputs
-    its manifest recorded; ``reason`` goes into the run's manifest. workdir: default $JUKI_WORKDIR."""
+    its manifest recorded; ``reason`` goes into the run's manifest, or into the run log alone when the rerun made
+    every file of the run again, byte for byte (``reproduced`` 1 in the counts). workdir: default $JUKI_WORKDIR."""
     with meter() as progress:
         outcome = rerun_job(job, day_of(date), reason, workdir_of(workdir), force, call=as_task, progress=progress,
                             report=write_report)
-    counts = outcome.record.counts()
+    counts = outcome.record.counts() | {"reproduced": int(outcome.record.reproduced)}
     publish_counts("rerun-counts", counts)
     return counts

@@ -103,15 +103,26 @@ def real_or_fusho(c: str) -> pl.Expr:
     return ymd_is_valid_expr(pl.col(c)) | ymd_is_fusho_expr(pl.col(c))
 
 
-def fusho_code_agrees(c: str, date_field: str, text_field: str) -> pl.Expr:
-    """The date fits its 不詳コード (blank reads as 0, 不詳なし): exactly the parts the code calls unknown are 00
-    (juki/rules/fusho.py). A 不詳 date has its 不詳文字, a full date none. Only of a date that is real or 不詳 and a
-    code in the table: anything else is birth_date.not_real's or code_table's to report, once."""
+def _fusho_checkable(c: str, date_field: str) -> tuple[pl.Expr, pl.Expr]:
+    """The 不詳コード (blank reads as 0, 不詳なし), and whether the pair can be judged: a date that is real or 不詳
+    and a code in the table (anything else is birth_date.not_real's or code_table's to report, once)."""
     code = pl.col(c).fill_null("0")
+    return code, real_or_fusho(date_field).fill_null(False) & code.is_in(table("fusho").codes)
+
+
+def fusho_code_agrees(c: str, date_field: str) -> pl.Expr:
+    """The date fits its 不詳コード: exactly the parts the code calls unknown are 00 (juki/checks/rules/fusho.py)."""
+    code, checkable = _fusho_checkable(c, date_field)
+    return pl.when(checkable).then(ymd_fits_expr(pl.col(date_field), code).fill_null(True))
+
+
+def fusho_text_agrees(c: str, date_field: str, text_field: str) -> pl.Expr:
+    """A 不詳 date has its 不詳文字 (what a clerk reads on the 住民票), a full date none. Display text only: its
+    absence loses no fact the date and code do not carry, so this is a warning (docs/DOMAIN.md). Only where the
+    date fits its code: a code that does not fit is birth_date.fusho_mismatch's to report, once."""
+    code, checkable = _fusho_checkable(c, date_field)
     fits = ymd_fits_expr(pl.col(date_field), code).fill_null(True)
-    explained = (code != "0") == pl.col(text_field).is_not_null()
-    checkable = real_or_fusho(date_field).fill_null(False) & code.is_in(table("fusho").codes)
-    return pl.when(checkable).then(fits & explained)
+    return pl.when(checkable & fits).then((code != "0") == pl.col(text_field).is_not_null())
 
 
 def wareki_matches(c: str, era_field: str, date_field: str) -> pl.Expr:

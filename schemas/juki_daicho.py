@@ -6,6 +6,7 @@ import pandera.polars as pa
 
 from .domain import (
     fusho_code_agrees,
+    fusho_text_agrees,
     kojin_bango_check_digit,
     kojin_bango_length,
     not_before,
@@ -48,7 +49,9 @@ class JukiDaicho(pa.DataFrameModel):
     _wareki = rule("wareki.mismatch", "seinengappi_wareki",
                    holds=lambda c: wareki_matches(c, "nengo_code", "seinengappi"))
     _fusho = rule("birth_date.fusho_mismatch", "seinengappi_fusho_code",
-                  holds=lambda c: fusho_code_agrees(c, "seinengappi", "seinengappi_fusho_moji"))
+                  holds=lambda c: fusho_code_agrees(c, "seinengappi"))
+    _fusho_text = rule("birth_date.fusho_text", "seinengappi_fusho_code",
+                       holds=lambda c: fusho_text_agrees(c, "seinengappi", "seinengappi_fusho_moji"))
     _yubin = rule("yubin_bango.length", "yubin_bango", "zen_yubin_bango", "tenshutsu_yubin_bango",
                   holds=seven_digits)
     _after_birth = rule("ido_ymd.before_birth", "jumin_ido_ymd", holds=lambda c: not_before(c, "seinengappi"))

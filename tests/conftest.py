@@ -88,12 +88,3 @@ def fresh_workdir(tmp_path) -> Path:
 def copy_workdir(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
-
-
-def same_run_bytes(path: Path) -> bytes:
-    """A file of a run as a rerun must give it again: a report's lines marked ``data-run-only`` (when the run was
-    made, and why a rerun was) are left out; every other byte counts."""
-    data = path.read_bytes()
-    if path.suffix != ".html":
-        return data
-    return b"\n".join(line for line in data.split(b"\n") if b"data-run-only" not in line)

@@ -74,10 +74,14 @@ def run_rerun(args) -> int:
         print_summary(m)
     else:
         print(f"consistency {m.business_date}: {m.records:,} records, outputs in {m.dir}")
-    print(f"  rerun recorded: reason and operator in {m.dir}/manifest.json")
+    if m.reproduced:
+        print(f"  the rerun made every file of the run again, byte for byte: the run in {m.dir} stands as it was "
+              "(its manifest and report unchanged); the rerun, its reason and operator are in the run log")
+    else:
+        print(f"  rerun recorded: reason and operator in {m.dir}/manifest.json")
     if m.rerun.changed_inputs:
         print(f"  forced although these changed: {', '.join(m.rerun.changed_inputs)}")
-    if outcome.later_runs:
+    if outcome.later_runs and not m.reproduced:
         print(f"  note: later runs ({', '.join(outcome.later_runs)}) were made from the superseded outputs; "
               "rerun them too if this one changed anything", file=sys.stderr)
     return EXIT_OK

@@ -6,6 +6,7 @@ and the report, removes the temporary files that held personal data, and renames
 
 from __future__ import annotations
 
+import filecmp
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -49,25 +50,54 @@ def copy_output(staging: Path, source: str, name: str, layout: Layout, header: d
 ReportWriter = Callable[[RunRecord, Path], None]  # record, where its report goes (juki.reports.write_report)
 
 
+RECORD_FILES = ("manifest.json", "report.html")  # what publishing writes about a run, beside its outputs
+REPRODUCED = "completed: the committed run made again, byte for byte; it stands"  # a rerun's outcome in the run log
+
+
 def publish(workdir: str, job: str, business_date: str, staging: Path, record: RunRecord,
             temporary: tuple[str, ...] = (), report: ReportWriter | None = None) -> RunRecord:
     """Record (and, given a writer, report), temporary files gone, then the one rename that makes the run visible.
-    The report is a view of the record: the core leaves its making to the caller (the CLI, the flows)."""
+    The report is a view of the record: the core leaves its making to the caller (the CLI, the flows).
+
+    A rerun that made every file of the committed run again, byte for byte, changes nothing in the run folder: the
+    committed run, its manifest and its report stand (so a rerun is byte-identical, all files included), and the
+    run log records the rerun, when, by whom and why. A rerun that made anything differently replaces the run,
+    whose manifest goes to the job's history."""
     for name in temporary:
         (staging / name).unlink(missing_ok=True)
+    wd = Workdir(workdir)
+    final = wd.run_dir(job, business_date)
+    if record.rerun is not None and _made_again(staging, final):
+        _logged(workdir, job, REPRODUCED, record, final)
+        return record.model_copy(update={"dir": str(final), "reproduced": True})
     if report is not None:
         report(record, staging / "report.html")
     write_record(record, staging / "manifest.json")
-    wd = Workdir(workdir)
     wd.keep_history(job, business_date)
     final = wd.commit(staging, job, business_date)
+    _logged(workdir, job, "completed", record, final)
+    return record.model_copy(update={"dir": str(final)})
+
+
+def _made_again(staging: Path, committed: Path) -> bool:
+    """Every file of the committed run (but its record and report) is in staging with the same bytes, and no
+    other file is. A link or a run without a manifest is never taken for the committed run."""
+    if committed.is_symlink() or not (committed / "manifest.json").is_file():
+        return False
+    made = sorted(p.name for p in staging.iterdir())
+    kept = sorted(p.name for p in committed.iterdir() if p.name not in RECORD_FILES)
+    return made == kept and all(
+        not (committed / name).is_symlink() and (staging / name).is_file()
+        and filecmp.cmp(staging / name, committed / name, shallow=False) for name in made)
+
+
+def _logged(workdir: str, job: str, outcome: str, record: RunRecord, final: Path) -> None:
     try:
-        log_run(workdir, job, "completed", record)
+        log_run(workdir, job, outcome, record)
     except (OSError, JukiError) as e:
-        raise RunLogFailed(f"the {job} run of {business_date} is committed (outputs in {final}), but its line "
+        raise RunLogFailed(f"the {job} run of {record.business_date} is committed (outputs in {final}), but its line "
                            f"could not be added to the run log ({_why(e)}); fix that, then `juki audit verify` "
                            "names the run the log lacks", Where(file=str(runlog.path_of(workdir)))) from None
-    return record.model_copy(update={"dir": str(final)})
 
 
 class RunLogFailed(JukiError):

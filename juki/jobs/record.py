@@ -97,6 +97,8 @@ class _Run(_Record):
     code_version: str
     rerun: Rerun | None = None
     dir: str | None = Field(default=None, exclude=True)  # where it was read from (not written)
+    # a rerun that made every file of the committed run again, byte for byte: that run stands as it was (not written)
+    reproduced: bool = Field(default=False, exclude=True)
 
 
 class NightlyRecord(_Run):

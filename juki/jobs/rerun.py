@@ -3,8 +3,10 @@
 A rerun refuses, naming the file, when an input changed since the run (its SHA-256 no longer matches) unless
 forced. It never silently becomes a different kind of run: a nightly rerun compares with the same prior run as
 the original did, and is refused (whatever --force says) when that run is no longer in the workdir, rather than
-made into a baseline or compared with an older snapshot. The reason, the operator and the outcome go into the new
-run's manifest; the superseded run's manifest is kept in the job's history.
+made into a baseline or compared with an older snapshot. A rerun that makes every file of the run again, byte for
+byte, leaves the run folder as it was and goes into the run log (when, who, why). One that makes anything
+differently replaces the run: the reason, the operator and the outcome go into the new run's manifest, and the
+superseded run's manifest is kept in the job's history.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from juki import storage
 from juki.checks.policy import Policy
 from juki.errors import JukiError, UsageError, Where
-from juki.jobs import consistency, nightly
+from juki.jobs import consistency, nightly, runlog
 from juki.jobs import manifest as runinfo
 from juki.jobs import publish as jobs
 from juki.jobs.record import ConsistencyRecord, NightlyRecord, RunRecord
@@ -110,15 +112,25 @@ def _changed_inputs(record: NightlyRecord | ConsistencyRecord) -> list[str]:
 
 
 def history(workdir=None, job: str | None = None, since: str | None = None) -> list[dict]:
-    """Every run, as rows for `juki runs`: completed (current), superseded by a rerun, failed; oldest first."""
+    """Every run, as rows for `juki runs`: completed (current), superseded by a rerun, reproduced (a rerun that
+    made the run again byte for byte: only the run log has it), failed; oldest first."""
     wd = existing(workdir)
     rows = []
     for name in [job] if job else list(JOBS):
         rows += [_row(m, "completed") for m in wd.manifests(name)]
         rows += [_row(m, "superseded") for m in wd.history(name)]
         rows += [_row(m, "failed") for m in wd.failed(name)]
+    rows += [_reproduced(e) for e in runlog.entries(wd.root) if e.get("outcome") == jobs.REPRODUCED
+             and e.get("command", "").removeprefix("rerun ") in ([job] if job else JOBS)]
     rows = [r for r in rows if not since or r["business_date"] >= since]
     return sorted(rows, key=lambda r: (r["business_date"], r["job"], r["finished_at"] or ""))
+
+
+def _reproduced(entry: dict) -> dict:
+    counts = entry.get("counts") or {}
+    return {"job": entry["command"].removeprefix("rerun "), "business_date": entry["business_date"],
+            "status": "reproduced", "finished_at": entry["time"], "rerun": (entry.get("approval") or {}).get("reason"),
+            "error": None, **{k: counts[k] for k in ("records", "notices", "sofusaki", "rejected") if k in counts}}
 
 
 def _row(m: RunRecord, status: str) -> dict:

@@ -220,9 +220,11 @@ def test_rerun_completes_and_records_the_reason(prefect_stack, nightly_runs):
     (created,) = prefect_stack.runs_of(DEPLOYMENTS["rerun"])
     run = prefect_stack.wait(created["id"])
     assert run["state"]["type"] == "COMPLETED", prefect_stack.explain(run)
-    m = manifest(prefect_stack, "nightly", "20260401")
-    assert m["rerun"]["reason"] == REASON
-    assert m["rerun"]["supersedes"] == first["finished_at"]
+    assert manifest(prefect_stack, "nightly", "20260401") == first  # made again, byte for byte: the run stands
+    assert prefect_stack.artifact("rerun-counts", run["id"])["reproduced"] == 1
+    log = [json.loads(line) for line in (prefect_stack.workdir / "runlog.jsonl").read_text().splitlines()]
+    assert [(e["command"], e["business_date"], e["approval"]["reason"]) for e in log if e["command"] == "rerun nightly"
+            ] == [("rerun nightly", "20260401", REASON)]  # the reason is on record in the run log
 
 
 def test_the_systemd_worker_command_joins_the_pool(prefect_stack):

@@ -34,16 +34,16 @@ def test_rerun_of_an_unchanged_date_is_byte_identical_and_recorded(two_days):
     inbox, wd = two_days
     run_dir = wd / "runs/nightly/20260401"
     before = outputs(run_dir)
+    manifest = (run_dir / "manifest.json").read_bytes()
     result = run_cli("rerun", "--job", "nightly", "--date", "2026-04-01", "--reason", "check after restore",
                      "--workdir", wd)
     assert result.code == 0, result.err
     assert outputs(run_dir) == before
-    manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert manifest["rerun"]["reason"] == "check after restore" and manifest["rerun"]["operator"]
-    assert manifest["rerun"]["forced"] is False
-    assert "later runs (20260402)" in result.err
-    statuses = [(r["business_date"], r["status"]) for r in history(wd, "nightly")]
-    assert ("20260401", "superseded") in statuses and ("20260401", "completed") in statuses
+    assert (run_dir / "manifest.json").read_bytes() == manifest  # made again: the run stands as it was
+    assert "made every file of the run again" in result.out and "later runs" not in result.err
+    rows = {(r["business_date"], r["status"]): r for r in history(wd, "nightly")}
+    assert ("20260401", "completed") in rows and ("20260401", "superseded") not in rows
+    assert rows["20260401", "reproduced"]["rerun"] == "check after restore"  # the run log has the rerun
 
 
 def test_rerun_after_the_input_changed_is_refused_naming_it(two_days):
@@ -76,7 +76,7 @@ def test_consistency_rerun_and_runs_listing(two_days, tmp_path):
                    "--workdir", wd).code == 0
     assert outputs(wd / "runs/consistency/20260402") == first
     listing = run_cli("runs", "--workdir", wd, "--job", "consistency")
-    assert "superseded" in listing.out and "rerun: resend" in listing.out
+    assert "reproduced" in listing.out and "rerun: resend" in listing.out
     as_json = json.loads(run_cli("runs", "--workdir", wd, "--json", "--since", "2026-04-02").out)
     assert {r["business_date"] for r in as_json} == {"20260402"}
 

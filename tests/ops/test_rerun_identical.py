@@ -1,6 +1,7 @@
 """Every file a run writes is byte-identical when the night is run again, and again after a kill -9 in the middle
-of a rerun: outputs, snapshot, held.csv, rejects.csv, report.html and the manifest, all but when and why the
-rerun was made (the manifest's finished_at and rerun, the report's lines marked data-run-only)."""
+of a rerun: outputs, snapshot, held.csv, rejects.csv, report.html and the manifest, every byte. (A rerun that made
+the run again leaves the run's record and report as they were; the run log says when, by whom and why it was
+made.)"""
 
 from __future__ import annotations
 
@@ -17,23 +18,13 @@ import pytest
 from juki.checks.policy import Policy
 from juki.jobs.nightly import run_nightly
 from juki.jobs.rerun import rerun
-from tests.conftest import same_run_bytes
 from tests.ops.planted import inbox, plant_bad_kojin_bango, plant_held
 
 DAY0, DAY1 = "20260401", "20260402"
-RERUN_ONLY = ("finished_at", "rerun")  # what a rerun records about itself
 
 
 def run_folder(run_dir: Path) -> dict[str, bytes]:
-    out = {}
-    for path in sorted(run_dir.rglob("*")):
-        if path.is_file():
-            data = same_run_bytes(path)
-            if path.name == "manifest.json":
-                manifest = json.loads(data)
-                data = json.dumps({k: v for k, v in manifest.items() if k not in RERUN_ONLY}, sort_keys=True).encode()
-            out[str(path.relative_to(run_dir))] = data
-    return out
+    return {str(p.relative_to(run_dir)): p.read_bytes() for p in sorted(run_dir.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -56,10 +47,14 @@ def busy_night(tmp_path):
 def test_a_night_run_again_writes_every_file_byte_for_byte(busy_night):
     wd, run_dir, first = busy_night
     for i in range(3):
-        rerun("nightly", DAY1, f"check {i}", wd)
+        assert rerun("nightly", DAY1, f"check {i}", wd).record.reproduced
         again = run_folder(run_dir)
         assert sorted(again) == sorted(first)
         assert [name for name in first if again[name] != first[name]] == []
+    reruns = [json.loads(line) for line in (wd / "runlog.jsonl").read_text().splitlines()][-3:]
+    assert [(r["command"], r["approval"]["reason"]) for r in reruns] == [("rerun nightly", f"check {i}")
+                                                                         for i in range(3)]  # each on record
+    assert not (wd / "runs/nightly/history").exists()  # nothing was superseded
 
 
 CHILD = textwrap.dedent("""

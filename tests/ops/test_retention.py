@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import copy_workdir, run_cli, same_run_bytes
+from tests.conftest import copy_workdir, run_cli
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def wd(sample_runs, tmp_path):
 
 
 def files(run_dir) -> dict[str, bytes]:
-    return {p.name: same_run_bytes(p) for p in run_dir.iterdir() if p.suffix in (".dat", ".parquet", ".csv", ".html")}
+    return {p.name: p.read_bytes() for p in run_dir.iterdir() if p.suffix in (".dat", ".parquet", ".csv", ".html")}
 
 
 def rerun(wd, day: str):

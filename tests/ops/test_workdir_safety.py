@@ -146,7 +146,10 @@ def test_every_folder_and_file_juki_creates_is_owner_only(tmp_path):
     plant_bad_kojin_bango(box / "juki_daicho_20260403.dat", 5)
     assert run_cli("nightly", "--input", box / "juki_daicho_20260403.dat", "--date", "2026-04-03",
                    "--workdir", wd).code == 1  # a failed run: failed/ is made
-    assert run_cli("rerun", "--job", "nightly", "--date", "2026-04-02", "--reason", "x", "--workdir", wd).code == 0
+    config = box / "city.toml"  # a changed 端末ID: the rerun makes other headers, and replaces the run (history/)
+    config.write_text(config.read_text(encoding="utf-8").replace('"BATCH01"', '"BATCH02"'), encoding="utf-8")
+    assert run_cli("rerun", "--job", "nightly", "--date", "2026-04-02", "--reason", "x", "--force",
+                   "--workdir", wd).code == 0
     assert run_cli("deliver", "--job", "nightly", "--date", "2026-04-02", "--outbox", base / "outbox",
                    "--workdir", wd).code == 0
     assert run_cli("consistency", "--date", "2026-04-02", "--workdir", wd).code == 0
