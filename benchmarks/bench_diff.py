@@ -62,6 +62,8 @@ def inputs(records: int) -> tuple[Path, Path]:
         pl.when(pl.Series(changed | dead)).then(pl.lit("20260402")).otherwise("ido_ymd").alias("ido_ymd"),
         pl.when(pl.Series(dead)).then(pl.lit("1")).otherwise("record_jokyo_flag").alias("record_jokyo_flag"),
         pl.lit(None, pl.String).alias("ho30_45_kubun"), pl.lit(None, pl.String).alias("zairyu_kikan_manryo_ymd"),
+        # the 転出先 (derive's EXTRA, not kept in the snapshot): within Japan, so the dead are 死亡, not 国外転出
+        pl.lit(None, pl.String).alias("tenshutsu_jusho_code"), pl.lit(None, pl.String).alias("tenshutsu_jusho"),
         pl.arange(2, n + 2, eager=True).alias("record_no"), pl.lit(False).alias("_held"),
         pl.Series("_dead", dead), pl.lit(False).alias("_expired"),
     )

@@ -167,8 +167,8 @@ def codec_section(codec: dict) -> list[str]:
                     f"{spread([x['mb_s'] for x in b['parse']])} MB/s ({spread([x['cpu_seconds'] for x in b['parse']])} "
                     f"CPU s), peak {max(x['peak_rss_mb'] for x in b['parse'])} MB; `juki write` "
                     f"{spread([x['mb_s'] for x in b['write']])} MB/s ({spread([x['cpu_seconds'] for x in b['write']])} "
-                    f"CPU s), peak {max(x['peak_rss_mb'] for x in b['write'])} MB. With the machine this loaded, the "
-                    "CPU seconds compare better than the wall-clock rates.", ""]
+                    f"CPU s), peak {max(x['peak_rss_mb'] for x in b['write'])} MB. CPU seconds are given beside the "
+                    "rates: they depend less on what else the machine runs.", ""]
     return out
 
 

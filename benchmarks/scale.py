@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from juki.registry import SIZE_CLASSES
+
 HERE = Path(__file__).resolve().parent
 DOC = HERE.parent / "docs" / "SCALE.md"
 CITIES, RESIDENTS = 1741, 125_000_000
@@ -47,6 +49,7 @@ def render() -> str | None:
     predicted_bench = tp["cities"] * tp["residents_each"] / job_rate * 60 + tp["cities"] * overhead
     peak_mb_per_resident = (big["peak_rss_mb"] - small["peak_rss_mb"]) / (big["residents"] - small["residents"])
     largest_mb = small["peak_rss_mb"] + (LARGEST - small["residents"]) * peak_mb_per_resident
+    xl_mb = SIZE_CLASSES["XL"].memory_gib * 1024
     out = [
         "# A night of the whole country: an estimate from this machine's measurements",
         "",
@@ -98,7 +101,8 @@ def render() -> str | None:
         "as if nothing overlapped it; on a host with idle cores part of it overlaps another city's work.",
         f"- The largest city bounds the night from below: 横浜市 (about {LARGEST / 1e6:.2f}M residents) takes "
         f"about {largest:.0f} s of job and about {largest_mb / 1024:.1f} GiB at peak (extrapolated linearly from "
-        "the two sizes measured), inside the XL class's 12 GiB; it should be dispatched first.",
+        f"the two sizes measured), {'inside' if largest_mb * 4 / 3 <= xl_mb else 'MORE than'} the XL class's "
+        f"{xl_mb / 1024:g} GiB with a third of headroom; it should be dispatched first.",
         "- Memory, not cores, sets how many cities one host may run at once: the size classes (juki/registry.py) "
         "give each run a third of headroom over its class's peak.",
         "- The per-city overhead dominates for the many small municipalities: of 1,741, most have under 100,000 "

@@ -40,13 +40,14 @@ class SizeClass:
     cpu: int
 
 
-# Measured on the nightly job (benchmarks/RESULTS.md, docs/SCALE.md): a 1M city peaks near 3 GiB. The limits
-# leave a third of headroom over the peak of the class's largest city.
+# From the nightly job's measured peak memory (benchmarks/results/nightly.json: about 0.4 GB + 4.3 GB per million
+# residents, so a 1M city peaks near 4.6 GB): each class leaves a third of headroom over the peak of its largest
+# city, XL's being 横浜市 (3.77M). tests/cities/test_fanout.py holds the classes against the measurement.
 SIZE_CLASSES = {
-    "S": SizeClass("S", 100_000, 1.0, 1),
-    "M": SizeClass("M", 400_000, 2.0, 2),
-    "L": SizeClass("L", 1_000_000, 4.0, 2),
-    "XL": SizeClass("XL", None, 12.0, 2),
+    "S": SizeClass("S", 100_000, 1.5, 1),
+    "M": SizeClass("M", 400_000, 3.0, 2),
+    "L": SizeClass("L", 1_000_000, 6.5, 2),
+    "XL": SizeClass("XL", None, 22.0, 2),
 }
 
 

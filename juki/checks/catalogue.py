@@ -73,7 +73,8 @@ RULES: dict[str, Rule] = {
                                   "The 不詳文字 is the text shown for a partly unknown date; only a 不詳 date has one. "
                                   "Display text only: the record goes through."),
     "birth_date.fusho_mismatch": Rule(ERROR, "生年月日不詳コード does not agree with 生年月日",
-                                      "A 不詳 date's code names exactly the parts that are 00; a full date has code 0."),
+                                      "A 不詳 date's code names exactly the parts that are 00; a full date has "
+                                      "code 0."),
     "wareki.mismatch": Rule(ERROR, "年号コード and 日付 do not give 生年月日",
                             "The 和暦 date (era code + YYMMDD) must be the same day as the 西暦 生年月日, "
                             "and must exist in that era (平成31年5月1日 does not; 令和元年5月1日 does)."),
@@ -131,7 +132,8 @@ JA: dict[str, str] = {
     "dantai_code.unknown": "存在しない地方公共団体コードです",
     "birth_date.not_real": "生年月日が実在する日付でも不詳の日付でもありません",
     "birth_date.fusho_mismatch": "生年月日不詳コードと生年月日が合っていません",
-    "birth_date.fusho_text": "生年月日不詳文字が不詳の生年月日にない、または不詳でない生年月日にあります（表示用の文字のため警告）",
+    "birth_date.fusho_text": "生年月日不詳文字が不詳の生年月日にない、または不詳でない生年月日にあります"
+                             "（表示用の文字のため警告）",
     "wareki.mismatch": "年号コードと日付（和暦）が生年月日と一致しません",
     "seion_kana.mismatch": "清音化かな氏名がふりがなと一致しません",
     "gaiji_su.mismatch": "外字数が項目中の外字の数と一致しません",

@@ -13,6 +13,7 @@ from juki.registry import SIZE_CLASSES
 from tests.cities.stack import PROJECT
 
 TEMPLATE = PROJECT / "deploy" / "kubernetes" / "base-job-template.json"
+NIGHTLY = PROJECT / "benchmarks" / "results" / "nightly.json"
 
 
 def test_one_run_per_city_with_paths_codes_and_dates_only(cities):
@@ -34,13 +35,24 @@ def test_one_run_per_city_with_paths_codes_and_dates_only(cities):
 def test_memory_follows_the_size_class_on_each_kind_of_pool():
     large = SIZE_CLASSES["L"]
     assert job_variables(large, "process") == {}
-    assert job_variables(large, "docker") == {"mem_limit": "4096m"}
-    assert job_variables(large, "kubernetes") == {"memory_request": "4096Mi", "memory_limit": "4096Mi",
+    assert job_variables(large, "docker") == {"mem_limit": "6656m"}
+    assert job_variables(large, "kubernetes") == {"memory_request": "6656Mi", "memory_limit": "6656Mi",
                                                   "cpu_request": "2"}
     sizes = [int(job_variables(c, "docker")["mem_limit"].rstrip("m")) for c in SIZE_CLASSES.values()]
-    assert sizes == sorted(sizes) and sizes[2] >= 3 * 1024  # a 1M city (L) peaks near 3 GiB
+    assert sizes == sorted(sizes)
     with pytest.raises(UsageError, match="work pools of type 'ecs' are not sized by juki"):
         job_variables(large, "ecs")
+
+
+def test_each_size_class_holds_its_largest_city_as_measured():
+    """The nightly job's peak memory, measured at two sizes (benchmarks/results/nightly.json, `make bench`), drawn
+    as a line: every class leaves a third of headroom over its largest city (XL: 横浜市, 3.77M residents). New
+    measurements that outgrow a class fail here, before a worker is killed for its memory."""
+    runs = {r["residents"]: r["peak_rss_mb"] for r in json.loads(NIGHTLY.read_text(encoding="utf-8"))["results"]}
+    (small, a), (big, b) = sorted(runs.items())[:1] + sorted(runs.items())[-1:]
+    peak_mb = lambda residents: a + (residents - small) * (b - a) / (big - small)  # noqa: E731
+    for c in SIZE_CLASSES.values():
+        assert peak_mb(c.up_to or 3_770_000) * 4 / 3 <= c.memory_gib * 1024, c
 
 
 def test_the_kubernetes_template_takes_the_variables_the_dispatcher_sets():
