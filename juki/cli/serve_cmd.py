@@ -152,12 +152,12 @@ class Child:
             except subprocess.TimeoutExpired:
                 continue
         for pid, started in below:
-            if _started(pid) == started:  # still that process, not a new one with its number
+            if start_time(pid) == started:  # still that process, not a new one with its number
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
 
 
-def _started(pid: int) -> str | None:
+def start_time(pid: int) -> str | None:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
     except (OSError, IndexError):
@@ -174,7 +174,7 @@ def descendants(pid: int) -> list[tuple[int, str]]:
     while todo:
         child = todo.pop()
         todo += children.get(child, [])
-        if (started := _started(child)) is not None:
+        if (started := start_time(child)) is not None:
             found.append((child, started))
     return found
 

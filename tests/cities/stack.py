@@ -21,6 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from juki.cli.serve_cmd import descendants, start_time  # the same care as `juki serve` takes
+
 PROJECT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 300  # a fresh SQLite database is migrated first: 15-90 s on a loaded 2-core machine
 CLI_TIMEOUT = 300
@@ -46,28 +48,6 @@ def tail(path: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
-def _start_time(pid: int) -> str | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
-    except (OSError, IndexError):
-        return None
-
-
-def descendants(pid: int) -> list[tuple[int, str]]:
-    """(id, start time) of every process below ``pid`` (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with suppress(OSError, IndexError, ValueError):
-            children.setdefault(int(stat.read_text().rpartition(")")[2].split()[1]), []).append(int(stat.parent.name))
-    found, todo = [], list(children.get(pid, []))
-    while todo:
-        child = todo.pop()
-        todo += children.get(child, [])
-        if (started := _start_time(child)) is not None:
-            found.append((child, started))
-    return found
-
-
 @dataclass
 class Service:
     name: str
@@ -90,7 +70,7 @@ class Service:
         with suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
         for pid, started in below:
-            if _start_time(pid) == started:  # still the process we saw, not a reused id
+            if start_time(pid) == started:  # still the process we saw, not a reused id
                 with suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
 
