@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from juki.registry import LARGEST_CITY as LARGEST  # 横浜市
 from juki.registry import SIZE_CLASSES
 
 HERE = Path(__file__).resolve().parent
 DOC = HERE.parent / "docs" / "SCALE.md"
 CITIES, RESIDENTS = 1741, 125_000_000
-LARGEST = 3_770_000  # 横浜市, the largest municipality (about 3.77M residents)
 WORKERS = (1, 2, 4, 8, 16, 32)
 
 

@@ -43,6 +43,7 @@ class SizeClass:
 # From the nightly job's measured peak memory (benchmarks/results/nightly.json: about 0.4 GB + 4.3 GB per million
 # residents, so a 1M city peaks near 4.6 GB): each class leaves a third of headroom over the peak of its largest
 # city, XL's being 横浜市 (3.77M). tests/cities/test_fanout.py holds the classes against the measurement.
+LARGEST_CITY = 3_770_000  # residents of 横浜市, the largest municipality: the XL class must hold it
 SIZE_CLASSES = {
     "S": SizeClass("S", 100_000, 1.5, 1),
     "M": SizeClass("M", 400_000, 3.0, 2),

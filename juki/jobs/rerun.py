@@ -126,17 +126,20 @@ def history(workdir=None, job: str | None = None, since: str | None = None) -> l
     return sorted(rows, key=lambda r: (r["business_date"], r["job"], r["finished_at"] or ""))
 
 
+SHOWN = ("records", "notices", "sofusaki", "rejected")  # the counts `juki runs` shows
+
+
+def _shown(counts: dict) -> dict:
+    return {k: counts[k] for k in SHOWN if counts.get(k) is not None}
+
+
 def _reproduced(entry: dict) -> dict:
-    counts = entry.get("counts") or {}
+    """A rerun that made the run again, from its run-log line (it has no manifest)."""
     return {"job": entry["command"].removeprefix("rerun "), "business_date": entry["business_date"],
             "status": "reproduced", "finished_at": entry["time"], "rerun": (entry.get("approval") or {}).get("reason"),
-            "error": None, **{k: counts[k] for k in ("records", "notices", "sofusaki", "rejected") if k in counts}}
+            "error": None, **_shown(entry.get("counts") or {})}
 
 
 def _row(m: RunRecord, status: str) -> dict:
-    counts = m.counts()
-    shown = {"records": counts.get("records"), "notices": counts.get("notices"), "sofusaki": counts.get("sofusaki"),
-             "rejected": counts.get("rejected")}
     return {"job": m.job, "business_date": m.business_date, "status": status, "finished_at": m.finished_at,
-            "rerun": m.rerun.reason if m.rerun else None, "error": getattr(m, "error", None),
-            **{k: v for k, v in shown.items() if v is not None}}
+            "rerun": m.rerun.reason if m.rerun else None, "error": getattr(m, "error", None), **_shown(m.counts())}

@@ -41,6 +41,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def api(http: httpx.Client, method: str, path: str, body: dict | None = None):
+    """One call to the Prefect REST API, retried as Prefect's own client retries: on 503 the server says SQLite was
+    busy. The body's JSON, or None when it has none."""
+    for attempt in range(10):
+        r = http.request(method, path, json=body)
+        if r.status_code not in RETRY_CODES:
+            break
+        time.sleep(min(0.2 * 2**attempt, 3))
+    r.raise_for_status()
+    return r.json() if r.content else None
+
+
 def tail(path: Path, lines: int = 40) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -140,13 +152,7 @@ class Server:
                               capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
     def request(self, method: str, path: str, body: dict | None = None):
-        for attempt in range(10):
-            r = self.http.request(method, path, json=body)
-            if r.status_code not in RETRY_CODES:
-                break
-            time.sleep(min(0.2 * 2**attempt, 3))
-        r.raise_for_status()
-        return r.json() if r.content else None
+        return api(self.http, method, path, body)
 
     def get(self, path: str):
         return self.request("GET", path)

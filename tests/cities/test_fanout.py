@@ -9,7 +9,7 @@ import pytest
 
 from juki.errors import UsageError
 from juki.jobs.fanout import job_variables, limit_name, plan
-from juki.registry import SIZE_CLASSES
+from juki.registry import LARGEST_CITY, SIZE_CLASSES
 from tests.cities.stack import PROJECT
 
 TEMPLATE = PROJECT / "deploy" / "kubernetes" / "base-job-template.json"
@@ -52,7 +52,7 @@ def test_each_size_class_holds_its_largest_city_as_measured():
     (small, a), (big, b) = sorted(runs.items())[:1] + sorted(runs.items())[-1:]
     peak_mb = lambda residents: a + (residents - small) * (b - a) / (big - small)  # noqa: E731
     for c in SIZE_CLASSES.values():
-        assert peak_mb(c.up_to or 3_770_000) * 4 / 3 <= c.memory_gib * 1024, c
+        assert peak_mb(c.up_to or LARGEST_CITY) * 4 / 3 <= c.memory_gib * 1024, c
 
 
 def test_the_kubernetes_template_takes_the_variables_the_dispatcher_sets():

@@ -31,6 +31,7 @@ import httpx
 import pytest
 
 from juki.cli.serve_cmd import descendants
+from tests.cities.stack import api
 
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLE = PROJECT / "sample_data"
@@ -38,7 +39,6 @@ POOL = "juki"
 FINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 STARTUP_TIMEOUT = 300  # server migration, UI, deploy, worker: 40-90 s on a loaded 2-core machine
 RUN_TIMEOUT = 180  # one flow run, from creation to a final state
-RETRY_CODES = {408, 429, 502, 503}
 LATE_DAY = "20260403"  # kept out of the inbox: the late-arrival test delivers it
 
 
@@ -113,14 +113,7 @@ class PrefectStack:
 
     # -- the REST API -------------------------------------------------------------------------------------------
     def request(self, method: str, path: str, body: dict | None = None):
-        """One API call, retried as Prefect's own client retries: on 503 the server says SQLite was busy."""
-        for attempt in range(10):
-            r = self.http.request(method, path, json=body)
-            if r.status_code not in RETRY_CODES:
-                break
-            time.sleep(min(0.2 * 2**attempt, 3))
-        r.raise_for_status()
-        return r.json()
+        return api(self.http, method, path, body)
 
     def get(self, path: str):
         return self.request("GET", path)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import polars as pl
+
 from juki.layout import load_layout
 from tests.conftest import SAMPLE
 
@@ -68,3 +70,9 @@ def plant_vanished(path: Path, record_no: int) -> str:
     data[trailer + count.offset : trailer + count.end] = str(old - 1).zfill(count.width).encode("ascii")
     path.write_bytes(bytes(data))
     return key
+
+
+def person(wd: Path) -> dict:
+    """A current resident of the workdir's last snapshot (the sample's 2026-04-03), as a lookup would ask for them."""
+    snap = pl.read_parquet(wd / "runs/nightly/20260403/snapshot.parquet")
+    return snap.filter(pl.col("record_jokyo_flag") == "0").row(3, named=True)

@@ -5,21 +5,9 @@ from __future__ import annotations
 
 import json
 
-import polars as pl
-import pytest
-
 from juki.jobs import runlog
-from tests.conftest import copy_workdir, run_cli
-
-
-@pytest.fixture
-def wd(sample_runs, tmp_path):
-    return copy_workdir(sample_runs[0], tmp_path / "wd")
-
-
-def person(wd):
-    snap = pl.read_parquet(wd / "runs/nightly/20260403/snapshot.parquet")
-    return snap.filter(pl.col("record_jokyo_flag") == "0").row(3, named=True)
+from tests.conftest import run_cli
+from tests.ops.planted import person
 
 
 def test_one_item_is_not_enough_and_sex_does_not_count(wd):

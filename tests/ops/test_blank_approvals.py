@@ -3,23 +3,13 @@ naming which one is missing, before anything is read or written."""
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 
 from juki.jobs import runlog
-from tests.conftest import copy_workdir, run_cli
+from tests.conftest import run_cli
+from tests.ops.planted import person
 
 BLANKS = [" ", "\u3000", " \u3000 \t"]
-
-
-@pytest.fixture
-def wd(sample_runs, tmp_path):
-    return copy_workdir(sample_runs[0], tmp_path / "wd")
-
-
-def person(wd):
-    snap = pl.read_parquet(wd / "runs/nightly/20260403/snapshot.parquet")
-    return snap.filter(pl.col("record_jokyo_flag") == "0").row(3, named=True)
 
 
 def dashed(ymd: str) -> str:

@@ -6,14 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
-
-from tests.conftest import copy_workdir, run_cli
-
-
-@pytest.fixture
-def wd(sample_runs, tmp_path):
-    return copy_workdir(sample_runs[0], tmp_path / "wd")
+from tests.conftest import run_cli
 
 
 def files(run_dir) -> dict[str, bytes]:
